@@ -1,0 +1,160 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "Tollgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tollgate-gateway", targets: ["tollgate-gateway"]),
+        .executable(name: "tollgate-auth", targets: ["tollgate-auth"]),
+        .executable(name: "tollgate-billing", targets: ["tollgate-billing"]),
+        .executable(name: "tollgate-webhook", targets: ["tollgate-webhook"]),
+        .executable(name: "tollgate-notifier", targets: ["tollgate-notifier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config.
+        .systemLibrary(
+            name: "CNats", path: "Shared/CNats", pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"]), .brew(["cnats"])]),
+        .systemLibrary(
+            name: "CArgon2", path: "Shared/CArgon2", pkgConfig: "libargon2",
+            providers: [.apt(["libargon2-dev"]), .brew(["argon2"])]),
+
+        // Shared building blocks.
+        .target(
+            name: "TollgateMessaging", dependencies: ["CNats", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Messaging", swiftSettings: swiftSettings),
+        .target(
+            name: "TollgateContracts", dependencies: [],
+            path: "Shared/Contracts", swiftSettings: swiftSettings),
+        .target(
+            name: "TollgateConfig", dependencies: [],
+            path: "Shared/Config", swiftSettings: swiftSettings),
+        .target(
+            name: "TollgateSecurity",
+            dependencies: [
+                "CArgon2", "TollgateContracts",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/Security", swiftSettings: swiftSettings),
+        .target(
+            name: "TollgatePersistence",
+            dependencies: [
+                "TollgateMessaging", "TollgateContracts",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Persistence", swiftSettings: swiftSettings),
+        .target(
+            name: "TollgateServiceKit",
+            dependencies: [
+                "TollgateMessaging", "TollgateContracts", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ServiceKit", swiftSettings: swiftSettings),
+
+        // Services: a library with the logic and a thin executable each.
+        .target(
+            name: "GatewayService",
+            dependencies: [
+                "TollgateServiceKit", "TollgateSecurity",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Services/Gateway/Sources", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tollgate-gateway",
+            dependencies: ["GatewayService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Gateway/Main", swiftSettings: swiftSettings),
+        .target(
+            name: "AuthService",
+            dependencies: [
+                "TollgateServiceKit", "TollgateSecurity", "TollgatePersistence",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Services/Auth/Sources", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tollgate-auth",
+            dependencies: ["AuthService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Auth/Main", swiftSettings: swiftSettings),
+        .target(
+            name: "BillingService",
+            dependencies: ["TollgateServiceKit", "TollgatePersistence", .product(name: "FluentKit", package: "fluent-kit")],
+            path: "Services/Billing/Sources", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tollgate-billing",
+            dependencies: ["BillingService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Billing/Main", swiftSettings: swiftSettings),
+        .target(
+            name: "WebhookService",
+            dependencies: ["TollgateServiceKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Services/Webhook/Sources", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tollgate-webhook",
+            dependencies: ["WebhookService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Webhook/Main", swiftSettings: swiftSettings),
+        .target(
+            name: "NotifierService",
+            dependencies: [
+                "TollgateServiceKit", "TollgatePersistence",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            path: "Services/Notifier/Sources",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tollgate-notifier",
+            dependencies: ["NotifierService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Notifier/Main", swiftSettings: swiftSettings),
+
+        // Tests.
+        .target(
+            name: "TollgateTestSupport",
+            dependencies: [
+                "GatewayService", "AuthService", "BillingService", "WebhookService", "NotifierService",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SharedTests", dependencies: ["TollgateTestSupport"],
+            path: "Tests/SharedTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayTests", dependencies: ["TollgateTestSupport"],
+            path: "Tests/GatewayTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AuthTests", dependencies: ["TollgateTestSupport"],
+            path: "Tests/AuthTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TollgateTestSupport"],
+            path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,56 @@
+import TollgateConfig
+import TollgateSecurity
+
+/// Auth's configuration, read once at start from environment variables.
+public struct AuthConfig: Sendable {
+    public var common: CommonConfig
+    public var databaseURL: String
+    public var issuer: String
+    public var audience: String
+    public var accessTokenLifetime: Duration
+    public var refreshTokenLifetime: Duration
+    public var sessionLifetime: Duration
+    public var verificationLinkLifetime: Duration
+    public var argon2: Argon2Parameters
+    /// Where links in emails point (the frontend or the gateway).
+    public var publicURL: String
+    /// Folder of the signing keys.
+    public var keysDirectory: String
+
+    /// The refresh cookie is `Secure` outside development.
+    public var secureCookies: Bool { common.environment == .production }
+
+    public static func from(_ environment: [String: String]) throws(ConfigurationError) -> AuthConfig {
+        var reader = EnvironmentReader(environment)
+        let common = CommonConfig.read(&reader)
+        let config = AuthConfig(
+            common: common,
+            databaseURL: reader.string("TOLLGATE_AUTH_DATABASE_URL", default: common.defaultDatabaseURL(service: "auth")),
+            issuer: reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate"),
+            audience: reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate"),
+            accessTokenLifetime: reader.seconds("TOLLGATE_ACCESS_TOKEN_TTL", default: .seconds(900), in: 30...86400),
+            refreshTokenLifetime: reader.seconds(
+                "TOLLGATE_REFRESH_TOKEN_TTL", default: .seconds(7 * 86400), in: 60...(90 * 86400)),
+            sessionLifetime: reader.seconds("TOLLGATE_SESSION_TTL", default: .seconds(30 * 86400), in: 60...(365 * 86400)),
+            verificationLinkLifetime: reader.seconds(
+                "TOLLGATE_VERIFICATION_TTL", default: .seconds(24 * 3600), in: 60...(30 * 86400)),
+            argon2: Argon2Parameters(
+                memoryKiB: UInt32(reader.int("TOLLGATE_ARGON2_MEMORY_KIB", default: 65536, in: 1024...(4 * 1024 * 1024))),
+                iterations: UInt32(reader.int("TOLLGATE_ARGON2_ITERATIONS", default: 3, in: 1...20)),
+                parallelism: UInt32(reader.int("TOLLGATE_ARGON2_PARALLELISM", default: 1, in: 1...16))),
+            publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
+            keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"))
+        if DatabaseURLCheck.isValid(config.databaseURL) == false {
+            reader.addProblem("TOLLGATE_AUTH_DATABASE_URL: expected sqlite://PATH, sqlite::memory: or postgres://…")
+        }
+        try reader.finish()
+        return config
+    }
+}
+
+enum DatabaseURLCheck {
+    static func isValid(_ url: String) -> Bool {
+        url == "sqlite::memory:" || url.hasPrefix("sqlite://") || url.hasPrefix("postgres://")
+            || url.hasPrefix("postgresql://")
+    }
+}

@@ -1,0 +1,19 @@
+import TollgateServiceKit
+
+/// Auth's domain errors, mapped to the contract's statuses in one place.
+enum AuthError: Error, Equatable {
+    case emailOrUsernameTaken
+    case invalidCredentials
+    case inactiveAccount
+    case userNotFound
+
+    var failure: HTTPFailure {
+        switch self {
+        case .emailOrUsernameTaken: HTTPFailure(400, "Email or username already registered")
+        case .invalidCredentials:
+            HTTPFailure(401, "Invalid email or password", headers: [("WWW-Authenticate", "Bearer")])
+        case .inactiveAccount: HTTPFailure(403, "User account is not active")
+        case .userNotFound: HTTPFailure(401, "Not authenticated", headers: [("WWW-Authenticate", "Bearer")])
+        }
+    }
+}

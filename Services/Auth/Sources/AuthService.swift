@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TollgateConfig
+import TollgateContracts
+import TollgateMessaging
+import TollgatePersistence
+import TollgateSecurity
+import TollgateServiceKit
+
+/// The Auth executable's parts, wired together: its routes, its outbox relay and its database.
+public struct AuthService: Sendable {
+    public let router: ServiceRouter
+    public let relay: OutboxRelay
+    public let database: ServiceDatabase
+
+    /// Every long-running part, for a ServiceGroup.
+    public var services: [any Service] { [relay, router] }
+
+    public static func start(config: AuthConfig, connection: NatsConnection, logger: Logger) async throws
+        -> AuthService
+    {
+        let subjects = Subjects(prefix: config.common.prefix)
+        guard let location = DatabaseLocation(url: config.databaseURL) else {
+            throw ConfigurationError(problems: ["TOLLGATE_AUTH_DATABASE_URL is not a database URL"])
+        }
+        let database = try ServiceDatabase(location: location, logger: logger)
+        try await database.migrate(AuthMigrations.all)
+
+        let jetStream = try connection.jetStream()
+        try await StreamSetup.createStreams(jetStream, subjects: subjects)
+        let signingKeys = try SigningKeyStore(directory: config.keysDirectory).loadOrCreate()
+        let jwks = try await jetStream.keyValue(KeyValueSettings(bucket: subjects.jwksBucket))
+        try await JWKSPublisher(bucket: jwks).publish(signingKeys)
+        let tokens = try await AccessTokenIssuer(
+            signingKeys: signingKeys, issuer: config.issuer, audience: config.audience,
+            lifetime: config.accessTokenLifetime)
+
+        let hasher = PasswordHasher(parameters: config.argon2)
+        let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
+        let cookie = RefreshCookie(secure: config.secureCookies, maxAgeSeconds: config.refreshTokenLifetime.components.seconds)
+        let sessions = SessionIssuer(
+            database: database, tokens: tokens, sessionLifetime: config.sessionLifetime,
+            refreshTokenLifetime: config.refreshTokenLifetime)
+
+        let registration = RegistrationHandler(
+            registration: Registration(
+                database: database, hasher: hasher, subjects: subjects, publicURL: config.publicURL,
+                verificationLinkLifetime: config.verificationLinkLifetime),
+            relay: relay)
+        let login = LoginHandler(login: PasswordLogin(database: database, hasher: hasher), sessions: sessions, cookie: cookie)
+        let me = MeHandler(database: database)
+
+        let router = ServiceRouter(connection: connection, service: .auth, subjects: subjects, logger: logger)
+        router.on(subjects.authRegister, registration.handle)
+        router.on(subjects.authLogin, login.handle)
+        router.onAuthenticated(subjects.authMe, me.handle)
+        return AuthService(router: router, relay: relay, database: database)
+    }
+}

@@ -1,0 +1,42 @@
+import TollgateServiceKit
+
+/// `POST /login` body.
+struct LoginRequest: Decodable, Sendable {
+    let email: String
+    let password: String
+
+    func validate() throws(ValidationFailure) {
+        var errors: [String: String] = [:]
+        if email.isEmpty || email.count > 254 { errors["email"] = "Enter a valid email address" }
+        if password.isEmpty || password.count > 128 { errors["password"] = "Password must be 1 to 128 characters" }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+}
+
+/// The contract's sign-in answer: `{token, type: "Bearer", user}`.
+struct LoginResponse: Encodable, Sendable {
+    let token: String
+    let type = "Bearer"
+    let user: UserResponse
+}
+
+/// `POST /login` → 200 with an access token and the refresh cookie.
+struct LoginHandler: Sendable {
+    let login: PasswordLogin
+    let sessions: SessionIssuer
+    let cookie: RefreshCookie
+
+    func handle(_ request: ServiceRequest) async throws -> ServiceResponse {
+        let input = try request.decode(LoginRequest.self)
+        try input.validate()
+        do {
+            let user = try await login.authenticate(email: input.email, password: input.password)
+            let issued = try await sessions.start(for: user, userAgent: request.userAgent, ip: request.clientIP)
+            return ServiceResponse.json(200, LoginResponse(token: issued.accessToken, user: UserResponse(user)))
+                .adding(header: "Set-Cookie", cookie.setting(issued.refreshToken))
+                .adding(header: "Cache-Control", "no-store")
+        } catch let error as AuthError {
+            throw error.failure
+        }
+    }
+}

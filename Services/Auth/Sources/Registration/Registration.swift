@@ -1,0 +1,55 @@
+import FluentKit
+import Foundation
+import TollgateContracts
+import TollgatePersistence
+import TollgateSecurity
+
+/// Creates an account with its empty profile and queues the "verify your email" message, all in
+/// one transaction.
+struct Registration: Sendable {
+    let database: ServiceDatabase
+    let hasher: PasswordHasher
+    let subjects: Subjects
+    let publicURL: String
+    let verificationLinkLifetime: Duration
+
+    func register(_ input: RegisterRequest) async throws -> User {
+        let email = input.email.trimmingCharacters(in: .whitespacesAndNewlines)
+        let username = input.username.trimmingCharacters(in: .whitespacesAndNewlines)
+        let user = User(email: email, username: username, passwordHash: try await hasher.hash(input.password))
+        // A quick check gives the clear answer in the common case; the unique indexes decide races.
+        if try await isTaken(user) { throw AuthError.emailOrUsernameTaken }
+        let linkToken = SecureRandom.token()
+        do {
+            try await database.database.transaction { transaction in
+                try await user.create(on: transaction)
+                guard let userID = user.id else { return }
+                try await UserProfile(userID: userID).create(on: transaction)
+                try await VerificationToken(
+                    userID: userID, purpose: .verifyEmail, tokenHash: TokenHash.of(linkToken),
+                    lifetime: verificationLinkLifetime
+                ).create(on: transaction)
+                let command = EmailCommand(
+                    template: .verifyEmail, to: user.email, toName: user.username,
+                    data: [
+                        "username": user.username,
+                        "verify_url": "\(publicURL)/verify?token=\(linkToken)",
+                    ])
+                try await OutboxMessage.enqueue(
+                    subject: subjects.email(.verifyEmail), payload: command, on: transaction)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw AuthError.emailOrUsernameTaken
+        }
+        return user
+    }
+
+    private func isTaken(_ user: User) async throws -> Bool {
+        try await User.query(on: database.database)
+            .group(.or) { group in
+                group.filter(\.$emailCanonical == user.emailCanonical)
+                    .filter(\.$usernameCanonical == user.usernameCanonical)
+            }
+            .count() > 0
+    }
+}

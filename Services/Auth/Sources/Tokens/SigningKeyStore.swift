@@ -1,0 +1,41 @@
+import Foundation
+
+/// The signing keys under the data folder. The newest signs; older ones stay published so tokens
+/// they signed remain valid until they expire.
+public struct SigningKeyStore: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Every stored key, oldest first; creates the first key when there is none.
+    public func loadOrCreate() throws -> [SigningKey] {
+        let keys = try load()
+        if !keys.isEmpty { return keys }
+        return [try add(SigningKey.generate())]
+    }
+
+    public func load() throws -> [SigningKey] {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: directory) else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try manager.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".json") }
+            .map { try decoder.decode(SigningKey.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory)/\($0)"))) }
+            .sorted { $0.createdAt < $1.createdAt }
+    }
+
+    @discardableResult
+    public func add(_ key: SigningKey) throws -> SigningKey {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let path = "\(directory)/\(key.kid).json"
+        guard manager.createFile(atPath: path, contents: try encoder.encode(key), attributes: [.posixPermissions: 0o600])
+        else { throw SigningKeyError(message: "cannot write \(path)") }
+        return key
+    }
+}

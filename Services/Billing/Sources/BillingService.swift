@@ -1,0 +1,40 @@
+import FluentKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import TollgateConfig
+import TollgateContracts
+import TollgateMessaging
+import TollgatePersistence
+import TollgateServiceKit
+
+/// Billing's schema changes, in order. Never edit one that has shipped; add a new one.
+public enum BillingMigrations {
+    public static let all: [any Migration] = [CreatePlans(), SeedPlans(), CreateOutboxMessages()]
+}
+
+/// The Billing executable's parts, wired together.
+public struct BillingService: Sendable {
+    public let router: ServiceRouter
+    public let database: ServiceDatabase
+
+    public var services: [any Service] { [router] }
+
+    public static func start(config: BillingConfig, connection: NatsConnection, logger: Logger) async throws
+        -> BillingService
+    {
+        let subjects = Subjects(prefix: config.common.prefix)
+        guard let location = DatabaseLocation(url: config.databaseURL) else {
+            throw ConfigurationError(problems: ["TOLLGATE_BILLING_DATABASE_URL is not a database URL"])
+        }
+        let database = try ServiceDatabase(location: location, logger: logger)
+        try await database.migrate(BillingMigrations.all)
+        try await StreamSetup.createStreams(try connection.jetStream(), subjects: subjects)
+
+        let plans = PlanHandlers(database: database)
+        let router = ServiceRouter(connection: connection, service: .billing, subjects: subjects, logger: logger)
+        router.on(subjects.billingPlansList, plans.list)
+        router.on(subjects.billingPlansGet, plans.get)
+        return BillingService(router: router, database: database)
+    }
+}

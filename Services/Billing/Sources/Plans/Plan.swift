@@ -1,0 +1,66 @@
+import FluentKit
+import Foundation
+
+/// A plan a user can subscribe to. Money is integer minor units plus an ISO currency code.
+public final class Plan: Model, @unchecked Sendable {
+    public static let schema = "plans"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "code") public var code: String
+    @Field(key: "price_cents") public var priceCents: Int
+    @Field(key: "currency") public var currency: String
+    /// `monthly` or `yearly`.
+    @Field(key: "billing_period") public var billingPeriod: String
+    /// 0 free, 1 pro, 2 vip: higher means more access.
+    @Field(key: "tier") public var tier: Int
+    @Field(key: "is_active") public var isActive: Bool
+    @OptionalField(key: "stripe_product_id") public var stripeProductID: String?
+    @OptionalField(key: "stripe_price_id") public var stripePriceID: String?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public init(name: String, code: String, priceCents: Int, currency: String, billingPeriod: String, tier: Int) {
+        self.id = UUID()
+        self.name = name
+        self.code = code
+        self.priceCents = priceCents
+        self.currency = currency
+        self.billingPeriod = billingPeriod
+        self.tier = tier
+        self.isActive = true
+        self.createdAt = Date()
+    }
+}
+
+/// The contract's plan object.
+public struct PlanResponse: Codable, Sendable, Equatable {
+    /// Lower-case UUID text.
+    public let id: String
+    public let name: String
+    public let code: String
+    public let priceCents: Int
+    public let currency: String
+    public let billingPeriod: String
+    public let tier: Int
+    public let isActive: Bool
+
+    init(_ plan: Plan) {
+        id = (plan.id ?? UUID()).uuidString.lowercased()
+        name = plan.name
+        code = plan.code
+        priceCents = plan.priceCents
+        currency = plan.currency
+        billingPeriod = plan.billingPeriod
+        tier = plan.tier
+        isActive = plan.isActive
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, code, currency, tier
+        case priceCents = "price_cents"
+        case billingPeriod = "billing_period"
+        case isActive = "is_active"
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TollgateContracts
+import TollgateMessaging
+
+/// Everything the gateway does with a request: route it, check its token and rate limit, forward it
+/// over NATS and turn the reply back into HTTP.
+public struct GatewayResponder: HTTPResponder {
+    public typealias Context = GatewayRequestContext
+
+    let routes: RouteTable
+    let verifier: AccessTokenVerifier
+    let limiter: RateLimiter
+    let connection: NatsConnection
+    let clientAddress: ClientAddress
+    let cors: CorsPolicy
+    let readiness: Readiness
+    let bodyLimit: Int
+    let logger: Logger
+
+    static let requestIDField = HTTPField.Name("X-Request-ID")!
+    static let forwardedForField = HTTPField.Name("X-Forwarded-For")!
+    static let replyFields = EnvelopeHeader.forwardedReplyHeaders.compactMap { name in
+        HTTPField.Name(name).map { (name, $0) }
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let requestID = Self.requestID(from: request.headers[Self.requestIDField])
+        let origin = request.headers[.origin]
+        var response = await handle(request, context: context, requestID: requestID)
+        response.headers[Self.requestIDField] = requestID
+        cors.apply(to: &response.headers, origin: origin)
+        return response
+    }
+
+    private func handle(_ request: Request, context: Context, requestID: String) async -> Response {
+        let path = request.uri.path
+        let method = request.method.rawValue
+        if method == "GET" && path == "/healthz" {
+            return JSONResponse.make(200, ["status": "ok"])
+        }
+        if method == "GET" && path == "/readyz" {
+            let report = await readiness.check()
+            return JSONResponse.make(report.ready ? 200 : 503, report)
+        }
+        let match = routes.match(method: method, path: path)
+        if method == "OPTIONS", request.headers[.accessControlRequestMethod] != nil {
+            switch match {
+            case .methodNotAllowed(let allowed): return cors.preflight(origin: request.headers[.origin], allowedMethods: allowed)
+            case .found(let route, _): return cors.preflight(origin: request.headers[.origin], allowedMethods: [route.method])
+            case .notFound: break
+            }
+        }
+        switch match {
+        case .notFound:
+            return ErrorResponse.make(404, "Not Found")
+        case .methodNotAllowed(let allowed):
+            var headers = HTTPFields()
+            headers[.allow] = allowed.joined(separator: ", ")
+            return ErrorResponse.make(405, "Method Not Allowed", headers: headers)
+        case .found(let route, let parameters):
+            let client = clientAddress.resolve(
+                peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[Self.forwardedForField])
+            return await forward(
+                request, route: route, parameters: parameters, client: client, requestID: requestID)
+        }
+    }
+
+    private func forward(
+        _ request: Request, route: GatewayRoute, parameters: [String: String], client: String, requestID: String
+    ) async -> Response {
+        // 1. Who is calling.
+        var principal: AccessTokenClaims?
+        if route.auth != .none {
+            switch authenticate(request) {
+            case .success(let claims): principal = claims
+            case .failure(let failure): return failure.response
+            }
+            if route.auth == .admin, principal?.role != "admin" {
+                return ErrorResponse.make(403, "User does not have admin privileges")
+            }
+        }
+
+        // 2. How often.
+        var limitHeaders = HTTPFields()
+        if let policy = route.policy {
+            let key: String
+            switch policy.key {
+            case .ip: key = client
+            case .ipAndRoute: key = "\(client)|\(route.method) \(route.path)"
+            case .principal: key = principal.map { "user:\($0.sub)" } ?? "ip:\(client)"
+            }
+            let decision = limiter.check(policy: policy, key: key)
+            limitHeaders[RateLimitHeaders.limit] = String(decision.limit)
+            limitHeaders[RateLimitHeaders.remaining] = String(decision.remaining)
+            limitHeaders[RateLimitHeaders.reset] = String(decision.resetSeconds)
+            limitHeaders[RateLimitHeaders.policy] = "\(policy.limit);w=\(policy.window.components.seconds)"
+            if !decision.allowed {
+                limitHeaders[.retryAfter] = String(decision.resetSeconds)
+                return ErrorResponse.make(429, "Too many requests; retry later", headers: limitHeaders)
+            }
+        }
+
+        // 3. What it sends.
+        let body: Data
+        switch await collectBody(request) {
+        case .success(let data): body = data
+        case .failure(let failure): return failure.response
+        }
+
+        // 4. Over NATS and back.
+        guard connection.isConnected else {
+            return ErrorResponse.make(503, "Service unavailable", headers: limitHeaders)
+        }
+        var headers = NatsHeaders()
+        headers[EnvelopeHeader.method] = route.method
+        headers[EnvelopeHeader.path] = request.uri.path
+        if !parameters.isEmpty, let json = try? JSONEncoder().encode(parameters) {
+            headers[EnvelopeHeader.pathParameters] = String(decoding: json, as: UTF8.self)
+        }
+        if let query = request.uri.query, !query.isEmpty { headers[EnvelopeHeader.query] = query }
+        headers[EnvelopeHeader.clientIP] = client
+        headers[EnvelopeHeader.requestID] = requestID
+        if let cookie = request.headers[.cookie] { headers[EnvelopeHeader.cookie] = cookie }
+        if let agent = request.headers[.userAgent] { headers[EnvelopeHeader.userAgent] = agent }
+        if let type = request.headers[.contentType] { headers[EnvelopeHeader.contentType] = type }
+        if let trace = request.headers[HTTPField.Name("traceparent")!] { headers[EnvelopeHeader.traceParent] = trace }
+        if let principal {
+            headers[EnvelopeHeader.principalUser] = principal.sub
+            headers[EnvelopeHeader.principalSession] = principal.sid
+            headers[EnvelopeHeader.principalRole] = principal.role
+        }
+        do {
+            let reply = try await connection.request(route.subject, payload: body, headers: headers, timeout: route.timeout)
+            return makeResponse(from: reply, extraHeaders: limitHeaders)
+        } catch let error as NatsError {
+            switch error.code {
+            case .noResponders:
+                return ErrorResponse.make(503, "Service unavailable", headers: limitHeaders)
+            case .timeout:
+                return ErrorResponse.make(504, "The service did not answer in time", headers: limitHeaders)
+            default:
+                logger.warning("forward failed", metadata: ["subject": "\(route.subject)", "error": "\(error)"])
+                return ErrorResponse.make(503, "Service unavailable", headers: limitHeaders)
+            }
+        } catch {
+            return ErrorResponse.make(503, "Service unavailable", headers: limitHeaders)
+        }
+    }
+
+    private func authenticate(_ request: Request) -> Result<AccessTokenClaims, ResponseFailure> {
+        var challenge = HTTPFields()
+        challenge[.wwwAuthenticate] = "Bearer"
+        guard let header = request.headers[.authorization] else {
+            return .failure(ResponseFailure(ErrorResponse.make(401, "Not authenticated", headers: challenge)))
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            return .failure(ResponseFailure(ErrorResponse.make(401, "Not authenticated", headers: challenge)))
+        }
+        do {
+            return .success(try verifier.verify(String(parts[1]).trimmingCharacters(in: .whitespaces)))
+        } catch {
+            logger.debug("token refused", metadata: ["reason": "\(error)"])
+            challenge[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
+            let detail = error == .revoked ? "Token has been revoked" : "Invalid or expired token"
+            return .failure(ResponseFailure(ErrorResponse.make(401, detail, headers: challenge)))
+        }
+    }
+
+    private func collectBody(_ request: Request) async -> Result<Data, ResponseFailure> {
+        let tooLarge = ResponseFailure(
+            ErrorResponse.make(413, "Request body is larger than \(bodyLimit) bytes"))
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > bodyLimit {
+            return .failure(tooLarge)
+        }
+        var buffer = ByteBuffer()
+        do {
+            for try await chunk in request.body {
+                guard buffer.readableBytes + chunk.readableBytes <= bodyLimit else { return .failure(tooLarge) }
+                var chunk = chunk
+                buffer.writeBuffer(&chunk)
+            }
+        } catch {
+            return .failure(ResponseFailure(ErrorResponse.make(400, "Could not read the request body")))
+        }
+        return .success(Data(buffer.readableBytesView))
+    }
+
+    private func makeResponse(from reply: NatsMessage, extraHeaders: HTTPFields) -> Response {
+        guard let status = reply.headers[EnvelopeHeader.status].flatMap(Int.init), (100...599).contains(status) else {
+            return ErrorResponse.make(502, "The service sent an invalid reply")
+        }
+        var headers = extraHeaders
+        for (name, field) in Self.replyFields {
+            for value in reply.headers.values(name) { headers.append(HTTPField(name: field, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: reply.payload)))
+    }
+
+    /// Keeps a well-formed incoming `X-Request-ID` (for tracing across systems), or makes one.
+    static func requestID(from header: String?) -> String {
+        if let header, (1...128).contains(header.utf8.count),
+            header.utf8.allSatisfy({ $0 < 128 && (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")) })
+        {
+            return header
+        }
+        return UUID().uuidString.lowercased()
+    }
+}
+
+/// A response that ends the request early (an auth failure, a body too large).
+struct ResponseFailure: Error {
+    let response: Response
+    init(_ response: Response) { self.response = response }
+}
+
+enum RateLimitHeaders {
+    static let limit = HTTPField.Name("RateLimit-Limit")!
+    static let remaining = HTTPField.Name("RateLimit-Remaining")!
+    static let reset = HTTPField.Name("RateLimit-Reset")!
+    static let policy = HTTPField.Name("RateLimit-Policy")!
+}
+
+enum JSONResponse {
+    static func make(_ status: Int, _ value: some Encodable) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let body = (try? JSONEncoder().encode(value)) ?? Data()
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,24 @@
+import TollgateConfig
+
+/// The gateway's configuration from environment variables; routes come from `routesFile`.
+public struct GatewayConfig: Sendable {
+    public var common: CommonConfig
+    public var host: String
+    public var port: Int
+    public var routesFile: String
+    public var issuer: String
+    public var audience: String
+
+    public static func from(_ environment: [String: String]) throws(ConfigurationError) -> GatewayConfig {
+        var reader = EnvironmentReader(environment)
+        let config = GatewayConfig(
+            common: CommonConfig.read(&reader),
+            host: reader.string("TOLLGATE_HTTP_HOST", default: "0.0.0.0"),
+            port: reader.port("TOLLGATE_HTTP_PORT", default: 8080),
+            routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"),
+            issuer: reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate"),
+            audience: reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate"))
+        try reader.finish()
+        return config
+    }
+}

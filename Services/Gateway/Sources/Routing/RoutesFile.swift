@@ -1,0 +1,115 @@
+import Foundation
+import Yams
+
+/// `gateway-config/gateway.yaml`, as written.
+public struct RoutesFile: Decodable, Sendable {
+    public struct Cors: Decodable, Sendable {
+        public var origins: [String]
+    }
+
+    public struct Policy: Decodable, Sendable {
+        public var limit: Int
+        public var windowSeconds: Int
+        public var key: RateLimitKey
+
+        public init(limit: Int, windowSeconds: Int, key: RateLimitKey) {
+            self.limit = limit
+            self.windowSeconds = windowSeconds
+            self.key = key
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case limit, key
+            case windowSeconds = "window_seconds"
+        }
+    }
+
+    public struct Route: Decodable, Sendable {
+        public var method: String
+        public var path: String
+        public var subject: String
+        public var auth: AuthRequirement
+        public var rateLimit: String?
+        /// Overrides the file's `request_timeout_seconds` for this route.
+        public var timeoutSeconds: Double?
+
+        public init(
+            method: String, path: String, subject: String, auth: AuthRequirement, rateLimit: String? = nil,
+            timeoutSeconds: Double? = nil
+        ) {
+            self.method = method
+            self.path = path
+            self.subject = subject
+            self.auth = auth
+            self.rateLimit = rateLimit
+            self.timeoutSeconds = timeoutSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case method, path, subject, auth
+            case rateLimit = "rate_limit"
+            case timeoutSeconds = "timeout_seconds"
+        }
+    }
+
+    public var bodyLimit: Int
+    public var requestTimeoutSeconds: Double
+    public var cors: Cors?
+    public var trustedProxies: [String]?
+    public var policies: [String: Policy]
+    public var routes: [Route]
+
+    enum CodingKeys: String, CodingKey {
+        case cors, policies, routes
+        case bodyLimit = "body_limit"
+        case requestTimeoutSeconds = "request_timeout_seconds"
+        case trustedProxies = "trusted_proxies"
+    }
+
+    public static func load(path: String) throws -> RoutesFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw GatewayConfigError(message: "cannot read gateway config \(path): \(error.localizedDescription)")
+        }
+        return try parse(text, source: path)
+    }
+
+    public static func parse(_ text: String, source: String = "gateway config") throws -> RoutesFile {
+        do {
+            return try YAMLDecoder().decode(RoutesFile.self, from: text)
+        } catch let error as DecodingError {
+            throw GatewayConfigError(message: "\(source): \(GatewayConfigError.describe(error))")
+        } catch {
+            throw GatewayConfigError(message: "\(source): \(error)")
+        }
+    }
+}
+
+public enum AuthRequirement: String, Decodable, Sendable {
+    case none, user, admin
+}
+
+public enum RateLimitKey: String, Decodable, Sendable {
+    case ip
+    case principal
+    case ipAndRoute = "ip+route"
+}
+
+public struct GatewayConfigError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import TollgateContracts
+import TollgateSecurity
+
+/// Why a bearer token was refused (logged, never shown to the client beyond "invalid token").
+public enum TokenRejection: Error, Equatable, Sendable {
+    case malformed
+    case unsupportedAlgorithm
+    case unknownKey
+    case badSignature
+    case missingClaim(String)
+    case wrongType
+    case wrongIssuer
+    case wrongAudience
+    case expired
+    case revoked
+}
+
+/// Verifies access tokens itself rather than through jwt-kit, which (5.8) ignores the header's
+/// `alg`, falls back to a default key for an unknown `kid` and accepts a token without `exp`.
+/// Here: `alg` must be EdDSA, `kid` must be a published key, and `exp`, `iss`, `aud`, `typ` must be
+/// present and right.
+public struct AccessTokenVerifier: Sendable {
+    let state: SharedState
+    let issuer: String
+    let audience: String
+    /// Tolerated clock difference between Auth and the gateway.
+    let leeway: Int64 = 30
+
+    public init(state: SharedState, issuer: String, audience: String) {
+        self.state = state
+        self.issuer = issuer
+        self.audience = audience
+    }
+
+    private struct Header: Decodable {
+        let alg: String?
+        let kid: String?
+        let crit: [String]?
+    }
+
+    /// Claims with every field optional, so a missing one is reported as such.
+    private struct LooseClaims: Decodable {
+        let sub: String?
+        let sid: String?
+        let role: String?
+        let typ: String?
+        let iss: String?
+        let aud: String?
+        let iat: Int64?
+        let exp: Int64?
+    }
+
+    public func verify(_ token: String, now: Date = Date()) throws(TokenRejection) -> AccessTokenClaims {
+        // A bound on the work a client can ask for; real tokens are well under 1 KiB.
+        guard token.utf8.count <= 4096 else { throw .malformed }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]), let payloadData = Base64URL.decode(parts[1]),
+            let signature = Base64URL.decode(parts[2])
+        else { throw .malformed }
+        guard let header = try? JSONDecoder().decode(Header.self, from: headerData) else { throw .malformed }
+        guard header.alg == "EdDSA", header.crit == nil else { throw .unsupportedAlgorithm }
+        guard let kid = header.kid, let jwk = state.key(kid: kid), jwk.kty == "OKP", jwk.crv == "Ed25519",
+            let rawKey = Base64URL.decode(jwk.x), let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: rawKey)
+        else { throw .unknownKey }
+        let signedPart = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
+        guard publicKey.isValidSignature(signature, for: signedPart) else { throw .badSignature }
+
+        guard let claims = try? JSONDecoder().decode(LooseClaims.self, from: payloadData) else { throw .malformed }
+        guard let exp = claims.exp else { throw .missingClaim("exp") }
+        guard let iss = claims.iss else { throw .missingClaim("iss") }
+        guard let aud = claims.aud else { throw .missingClaim("aud") }
+        guard let typ = claims.typ else { throw .missingClaim("typ") }
+        guard let sub = claims.sub, UUID(uuidString: sub) != nil else { throw .missingClaim("sub") }
+        guard let sid = claims.sid else { throw .missingClaim("sid") }
+        guard let iat = claims.iat else { throw .missingClaim("iat") }
+        guard typ == AccessTokenClaims.accessType else { throw .wrongType }
+        guard iss == issuer else { throw .wrongIssuer }
+        guard aud == audience else { throw .wrongAudience }
+        let nowSeconds = Int64(now.timeIntervalSince1970)
+        guard exp > nowSeconds - leeway else { throw .expired }
+
+        for key in [Revocation.userKey(sub.lowercased()), Revocation.sessionKey(sid.lowercased())] {
+            if let revokedAt = state.revokedAt(key: key), iat <= revokedAt { throw .revoked }
+        }
+        return AccessTokenClaims(
+            sub: sub, sid: sid, role: claims.role ?? "user", typ: typ, iss: iss, aud: aud, iat: iat, exp: exp, jti: "")
+    }
+}

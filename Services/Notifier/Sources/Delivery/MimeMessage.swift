@@ -1,0 +1,65 @@
+import Foundation
+
+/// Builds an RFC 5322 message with `multipart/alternative` text and HTML parts. Non-ASCII header
+/// text is RFC 2047 encoded; bodies are base64 in 76-character lines.
+public struct MimeMessage: Sendable {
+    public let from: String
+    public let to: String
+    public let toName: String?
+    public let subject: String
+    public let text: String
+    public let html: String
+    public let messageID: String
+    public let date: Date
+
+    public func render() -> String {
+        let boundary = "tollgate-" + messageID.filter { $0.isLetter || $0.isNumber }
+        let recipient = toName.map { "\(MimeMessage.encodeHeaderWord($0)) <\(to)>" } ?? to
+        var lines = [
+            "From: \(from)",
+            "To: \(recipient)",
+            "Subject: \(MimeMessage.encodeHeaderWord(subject))",
+            "Date: \(MimeMessage.rfc5322Date(date))",
+            "Message-ID: <\(messageID)>",
+            "MIME-Version: 1.0",
+            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            "",
+            "--\(boundary)",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: base64",
+            "",
+        ]
+        lines += MimeMessage.base64Lines(text)
+        lines += ["--\(boundary)", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", ""]
+        lines += MimeMessage.base64Lines(html)
+        lines += ["--\(boundary)--", ""]
+        return lines.joined(separator: "\r\n")
+    }
+
+    /// RFC 2047 `=?utf-8?B?…?=` for non-ASCII text; ASCII without line breaks passes unchanged.
+    static func encodeHeaderWord(_ text: String) -> String {
+        let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        if clean.unicodeScalars.allSatisfy({ $0.isASCII }) { return clean }
+        return "=?utf-8?B?\(Data(clean.utf8).base64EncodedString())?="
+    }
+
+    static func base64Lines(_ text: String) -> [String] {
+        let encoded = Data(text.utf8).base64EncodedString()
+        var lines: [String] = []
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            lines.append(String(encoded[index..<end]))
+            index = end
+        }
+        return lines
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,26 @@
+/// The emails Tollgate sends; each is a template set in the Notifier.
+public enum EmailTemplate: String, Sendable, Codable, CaseIterable {
+    case verifyEmail = "verify_email"
+}
+
+/// "Send this templated email": published to the `EMAIL` stream, consumed by the Notifier.
+public struct EmailCommand: Codable, Sendable, Equatable {
+    public let template: EmailTemplate
+    public let to: String
+    public let toName: String?
+    /// Template variables. Every value a template uses must be here; tests render each template
+    /// with what its producer sends.
+    public let data: [String: String]
+
+    public init(template: EmailTemplate, to: String, toName: String? = nil, data: [String: String]) {
+        self.template = template
+        self.to = to
+        self.toName = toName
+        self.data = data
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case template, to, data
+        case toName = "to_name"
+    }
+}

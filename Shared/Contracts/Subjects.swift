@@ -1,0 +1,71 @@
+/// Every NATS subject, stream, consumer and bucket name, derived from one prefix so several
+/// deployments (or parallel tests) can share a nats-server without colliding.
+public struct Subjects: Sendable, Equatable {
+    public let prefix: String
+
+    public init(prefix: String = "tollgate") {
+        self.prefix = prefix
+    }
+
+    /// The full subject for a route subject written relative to the prefix (`auth.login`).
+    public func route(_ relative: String) -> String { "\(prefix).\(relative)" }
+
+    // MARK: HTTP over NATS (request/reply, served by a queue group named after the service)
+
+    public var authRegister: String { route(RouteSubject.authRegister) }
+    public var authLogin: String { route(RouteSubject.authLogin) }
+    public var authMe: String { route(RouteSubject.authMe) }
+    public var billingPlansList: String { route(RouteSubject.billingPlansList) }
+    public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
+
+    /// Readiness: every service answers a request here.
+    public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
+
+    // MARK: JetStream
+
+    public var emailStream: String { streamName("EMAIL") }
+    public var emailSubjects: String { "\(prefix).email.>" }
+    public func email(_ template: EmailTemplate) -> String { "\(prefix).email.\(template.rawValue)" }
+
+    public var stripeStream: String { streamName("STRIPE") }
+    public var stripeSubjects: String { "\(prefix).stripe.>" }
+
+    public var usersStream: String { streamName("USERS") }
+    public var usersSubjects: String { "\(prefix).users.>" }
+
+    public var notifierConsumer: String { "\(safePrefix)_notifier" }
+
+    // MARK: Key-value buckets
+
+    public var jwksBucket: String { "\(safePrefix)_jwks" }
+    public var revocationsBucket: String { "\(safePrefix)_revocations" }
+    public var entitlementsBucket: String { "\(safePrefix)_entitlements" }
+
+    /// Stream and bucket names may not contain dots; the default prefix keeps the documented names.
+    private var safePrefix: String { prefix.replacingDots() }
+    private func streamName(_ base: String) -> String {
+        prefix == "tollgate" ? base : "\(safePrefix.uppercased())_\(base)"
+    }
+}
+
+/// Route subjects relative to the prefix, as `gateway-config/gateway.yaml` names them.
+public enum RouteSubject {
+    public static let authRegister = "auth.register"
+    public static let authLogin = "auth.login"
+    public static let authMe = "auth.me"
+    public static let billingPlansList = "billing.plans.list"
+    public static let billingPlansGet = "billing.plans.get"
+
+    /// Every route subject some service answers; the gateway config is checked against it.
+    public static let all: Set<String> = [authRegister, authLogin, authMe, billingPlansList, billingPlansGet]
+}
+
+public enum ServiceName: String, Sendable, CaseIterable, Codable {
+    case gateway, auth, billing, webhook, notifier
+}
+
+extension String {
+    fileprivate func replacingDots() -> String {
+        String(map { $0 == "." ? "_" : $0 })
+    }
+}

@@ -1,0 +1,213 @@
+import CNats
+import Foundation
+import Synchronization
+
+public struct KeyValueSettings: Sendable {
+    public var bucket: String
+    /// Entries older than this disappear (nil: kept until deleted).
+    public var ttl: Duration?
+    public var history: UInt8
+
+    public init(bucket: String, ttl: Duration? = nil, history: UInt8 = 1) {
+        self.bucket = bucket
+        self.ttl = ttl
+        self.history = history
+    }
+}
+
+/// One key's value as a watcher or `get` sees it.
+public struct KeyValueEntry: Sendable, Equatable {
+    public enum Operation: Sendable, Equatable { case put, delete, purge }
+    public let key: String
+    public let value: Data
+    public let revision: UInt64
+    public let operation: Operation
+}
+
+/// What a watch yields: every current entry, then `.caughtUp` once, then each change as it happens.
+public enum KeyValueUpdate: Sendable, Equatable {
+    case entry(KeyValueEntry)
+    case caughtUp
+}
+
+/// A JetStream key-value bucket.
+public final class KeyValueBucket: @unchecked Sendable {
+    private let store: OpaquePointer
+    private let jetStream: JetStream
+    public let name: String
+
+    private init(store: OpaquePointer, jetStream: JetStream, name: String) {
+        self.store = store
+        self.jetStream = jetStream
+        self.name = name
+    }
+
+    deinit { kvStore_Destroy(store) }
+
+    static func open(jetStream: JetStream, settings: KeyValueSettings) async throws(NatsError) -> KeyValueBucket {
+        let context = UnsafeSendableHandle(jetStream.context)
+        let store = try await BlockingCalls.run { () throws(NatsError) -> UnsafeSendableHandle in
+            var config = kvConfig()
+            kvConfig_Init(&config)
+            config.History = settings.history
+            config.StorageType = js_FileStorage
+            if let ttl = settings.ttl { config.TTL = ttl.nanoseconds }
+            var store: OpaquePointer? = nil
+            let status = settings.bucket.withCString { bucket in
+                config.Bucket = bucket
+                return js_CreateKeyValue(&store, context.pointer, &config)
+            }
+            if status != NATS_OK {
+                // It exists with other settings (another process made it): use it as it is.
+                try NatsError.check(js_KeyValue(&store, context.pointer, settings.bucket), "open bucket \(settings.bucket)")
+            }
+            guard let store else { throw NatsError(.jetStream, "libnats returned no bucket") }
+            return UnsafeSendableHandle(store)
+        }
+        return KeyValueBucket(store: store.pointer, jetStream: jetStream, name: settings.bucket)
+    }
+
+    /// The current value, or nil when the key has none (never set, deleted or expired).
+    public func get(_ key: String) async throws(NatsError) -> Data? {
+        let store = UnsafeSendableHandle(self.store)
+        return try await BlockingCalls.run { () throws(NatsError) -> Data? in
+            var entry: OpaquePointer? = nil
+            let status = kvStore_Get(&entry, store.pointer, key)
+            if status == NATS_NOT_FOUND { return nil }
+            try NatsError.check(status, "get \(key)")
+            guard let entry else { return nil }
+            defer { kvEntry_Destroy(entry) }
+            return KeyValueEntry(copying: entry).value
+        }
+    }
+
+    /// Stores a value; returns the new revision.
+    @discardableResult
+    public func put(_ key: String, _ value: Data) async throws(NatsError) -> UInt64 {
+        let store = UnsafeSendableHandle(self.store)
+        return try await BlockingCalls.run { () throws(NatsError) -> UInt64 in
+            var revision: UInt64 = 0
+            let status = value.withUnsafeBytes { bytes in
+                kvStore_Put(&revision, store.pointer, key, bytes.baseAddress, Int32(bytes.count))
+            }
+            try NatsError.check(status, "put \(key)")
+            return revision
+        }
+    }
+
+    public func delete(_ key: String) async throws(NatsError) {
+        let store = UnsafeSendableHandle(self.store)
+        try await BlockingCalls.run { () throws(NatsError) in
+            try NatsError.check(kvStore_Delete(store.pointer, key), "delete \(key)")
+        }
+    }
+
+    /// Watches every key. The sequence ends when the task iterating it is cancelled.
+    public func watchAll() async throws(NatsError) -> KeyValueWatch {
+        let store = UnsafeSendableHandle(self.store)
+        let watcher = try await BlockingCalls.run { () throws(NatsError) -> UnsafeSendableHandle in
+            var watcher: OpaquePointer? = nil
+            try NatsError.check(kvStore_WatchAll(&watcher, store.pointer, nil), "watch bucket")
+            guard let watcher else { throw NatsError(.jetStream, "libnats returned no watcher") }
+            return UnsafeSendableHandle(watcher)
+        }
+        return KeyValueWatch(watcher: watcher.pointer, bucket: self)
+    }
+}
+
+/// Updates of a bucket, read by a dedicated thread (libnats' `kvWatcher_Next` blocks).
+public final class KeyValueWatch: AsyncSequence, @unchecked Sendable {
+    public typealias Element = KeyValueUpdate
+    private let state: WatcherState
+    private let bucket: KeyValueBucket
+    private let stream: AsyncStream<KeyValueUpdate>
+
+    init(watcher: OpaquePointer, bucket: KeyValueBucket) {
+        self.bucket = bucket
+        let state = WatcherState(watcher)
+        self.state = state
+        let (stream, continuation) = AsyncStream<KeyValueUpdate>.makeStream()
+        self.stream = stream
+        let thread = Thread {
+            defer {
+                continuation.finish()
+                state.destroy()
+            }
+            while let watcher = state.activeWatcher {
+                var entry: OpaquePointer? = nil
+                let status = kvWatcher_Next(&entry, watcher.pointer, 500)
+                if status == NATS_TIMEOUT { continue }
+                guard status == NATS_OK else {
+                    if status == NATS_ILLEGAL_STATE || status == NATS_INVALID_SUBSCRIPTION { return }
+                    Thread.sleep(forTimeInterval: 0.1)
+                    continue
+                }
+                if let entry {
+                    continuation.yield(.entry(KeyValueEntry(copying: entry)))
+                    kvEntry_Destroy(entry)
+                } else {
+                    continuation.yield(.caughtUp)
+                }
+            }
+        }
+        thread.name = "tollgate.kv-watch"
+        thread.start()
+        continuation.onTermination = { _ in state.stop() }
+    }
+
+    public func makeAsyncIterator() -> AsyncStream<KeyValueUpdate>.Iterator {
+        stream.makeAsyncIterator()
+    }
+
+    public func stop() { state.stop() }
+
+    deinit { state.stop() }
+}
+
+/// The watcher is stopped by any thread but destroyed only by the thread reading it, once.
+private final class WatcherState: @unchecked Sendable {
+    private enum Phase { case running, stopped, destroyed }
+    private let watcher: OpaquePointer
+    private let phase = Mutex<Phase>(.running)
+
+    init(_ watcher: OpaquePointer) { self.watcher = watcher }
+
+    var activeWatcher: UnsafeSendableHandle? {
+        phase.withLock { $0 == .running ? UnsafeSendableHandle(watcher) : nil }
+    }
+
+    func stop() {
+        phase.withLock { phase in
+            guard phase == .running else { return }
+            phase = .stopped
+            kvWatcher_Stop(watcher)
+        }
+    }
+
+    func destroy() {
+        phase.withLock { phase in
+            guard phase != .destroyed else { return }
+            if phase == .running { kvWatcher_Stop(watcher) }
+            phase = .destroyed
+            kvWatcher_Destroy(watcher)
+        }
+    }
+}
+
+extension KeyValueEntry {
+    init(copying entry: OpaquePointer) {
+        key = String(cString: kvEntry_Key(entry))
+        let length = Int(kvEntry_ValueLen(entry))
+        if length > 0, let bytes = kvEntry_Value(entry) {
+            value = Data(bytes: bytes, count: length)
+        } else {
+            value = Data()
+        }
+        revision = kvEntry_Revision(entry)
+        switch kvEntry_Operation(entry) {
+        case kvOp_Delete: operation = .delete
+        case kvOp_Purge: operation = .purge
+        default: operation = .put
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import CNats
+
+/// An error reported by libnats or by the messaging layer, with a stable code and a message.
+public struct NatsError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Code: String, Sendable {
+        case connectionFailed
+        case noResponders
+        case timeout
+        case notFound
+        case jetStream
+        case closed
+        case invalidArgument
+        case other
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    public static let noResponders = NatsError(.noResponders, "no service is listening on the subject")
+    public static let timeout = NatsError(.timeout, "the request timed out")
+
+    /// Turns a libnats status into an error, or nothing for `NATS_OK`.
+    static func check(_ status: natsStatus, _ what: @autoclosure () -> String, jsErrorCode: jsErrCode = jsErrCode(0))
+        throws(NatsError)
+    {
+        guard status != NATS_OK else { return }
+        throw NatsError.from(status, what(), jsErrorCode: jsErrorCode)
+    }
+
+    static func from(_ status: natsStatus, _ what: String, jsErrorCode: jsErrCode = jsErrCode(0)) -> NatsError {
+        let text = String(cString: natsStatus_GetText(status))
+        var detail = "\(what): \(text)"
+        if let last = nats_GetLastError(nil) {
+            let lastText = String(cString: last)
+            if !lastText.isEmpty && lastText != text { detail += " (\(lastText))" }
+        }
+        if jsErrorCode.rawValue != 0 { detail += " [jetstream error \(jsErrorCode.rawValue)]" }
+        let code: Code
+        switch status {
+        case NATS_TIMEOUT: code = .timeout
+        case NATS_NO_RESPONDERS: code = .noResponders
+        case NATS_NOT_FOUND: code = .notFound
+        case NATS_CONNECTION_CLOSED: code = .closed
+        case NATS_INVALID_ARG: code = .invalidArgument
+        case NATS_NO_SERVER, NATS_NOT_YET_CONNECTED, NATS_CONNECTION_DISCONNECTED: code = .connectionFailed
+        default: code = jsErrorCode.rawValue != 0 ? .jetStream : .other
+        }
+        return NatsError(code, detail)
+    }
+}

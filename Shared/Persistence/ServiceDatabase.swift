@@ -1,0 +1,67 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// A service's own database (SQLite by default, PostgreSQL in production), with its migrations.
+public final class ServiceDatabase: Sendable {
+    private let databases: Databases
+    private let threadPool: NIOThreadPool
+    private let eventLoop: any EventLoop
+    private let logger: Logger
+    public let location: DatabaseLocation
+
+    public init(location: DatabaseLocation, logger: Logger) throws {
+        self.location = location
+        self.logger = logger
+        threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+        let group = MultiThreadedEventLoopGroup.singleton
+        databases = Databases(threadPool: threadPool, on: group)
+        // SQLite allows one writer: bind every query to one event loop, so one pooled connection.
+        eventLoop = group.next()
+        switch location {
+        case .sqliteFile(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        case .sqliteMemory:
+            databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+        case .postgres(let url):
+            databases.use(
+                try .postgres(configuration: .init(url: url), maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace),
+                as: .psql)
+        }
+    }
+
+    /// The database handle queries run on.
+    public var database: any Database {
+        // `database(…)` only returns nil after shutdown, which callers never outlive.
+        databases.database(logger: logger, on: eventLoop)!
+    }
+
+    public var sql: any SQLDatabase {
+        database as! any SQLDatabase
+    }
+
+    /// Runs every migration not yet applied (and SQLite's write-ahead log, so readers never wait).
+    public func migrate(_ migrations: [any Migration]) async throws {
+        if case .sqliteFile = location {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
+        let list = Migrations()
+        list.add(migrations)
+        let migrator = Migrator(databases: databases, migrations: list, logger: logger, on: eventLoop)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await threadPool.shutdownGracefully()
+    }
+}

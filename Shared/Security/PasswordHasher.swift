@@ -1,0 +1,85 @@
+import CArgon2
+import Crypto
+import Dispatch
+import Foundation
+
+/// Argon2id password hashing through libargon2, with PHC strings.
+///
+/// Hashing is deliberately slow and memory-hungry, so it runs on Dispatch threads (never on an event
+/// loop or a cooperative thread) with at most `maxConcurrent` hashes at once.
+public final class PasswordHasher: Sendable {
+    public let parameters: Argon2Parameters
+    private let queue = DispatchQueue(label: "tollgate.argon2", attributes: .concurrent)
+    private let permits: DispatchSemaphore
+    /// Verified against when an account does not exist, so unknown emails cost the same time.
+    private let dummyHash: String
+
+    public init(parameters: Argon2Parameters, maxConcurrent: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.parameters = parameters
+        self.permits = DispatchSemaphore(value: max(maxConcurrent, 1))
+        self.dummyHash = (try? PasswordHasher.hashNow(Array("tollgate-dummy-password".utf8), parameters)) ?? ""
+    }
+
+    public func hash(_ password: String) async throws -> String {
+        let bytes = Array(password.utf8)
+        let parameters = self.parameters
+        return try await run { try PasswordHasher.hashNow(bytes, parameters) }
+    }
+
+    /// True when `password` matches the PHC string (any Argon2id parameters, including the Python starter's).
+    public func verify(_ password: String, against phc: String) async -> Bool {
+        let bytes = Array(password.utf8)
+        return (try? await run { PasswordHasher.verifyNow(bytes, phc) }) ?? false
+    }
+
+    /// Spends the time of one verification without an account, then answers false.
+    public func verifyAgainstDummy(_ password: String) async -> Bool {
+        _ = await verify(password, against: dummyHash)
+        return false
+    }
+
+    /// True when the PHC string was made with other parameters than ours (rehash on next login).
+    public func needsRehash(_ phc: String) -> Bool {
+        Argon2Parameters(phc: phc) != parameters
+    }
+
+    private func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        let permits = self.permits
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                permits.wait()
+                defer { permits.signal() }
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+
+    static func hashNow(_ password: [UInt8], _ parameters: Argon2Parameters) throws -> String {
+        let salt = SecureRandom.bytes(16)
+        let hashLength = 32
+        let encodedLength = argon2_encodedlen(
+            parameters.iterations, parameters.memoryKiB, parameters.parallelism, UInt32(salt.count),
+            UInt32(hashLength), Argon2_id)
+        var encoded = [CChar](repeating: 0, count: encodedLength)
+        let result = argon2id_hash_encoded(
+            parameters.iterations, parameters.memoryKiB, parameters.parallelism, password, password.count, salt,
+            salt.count, hashLength, &encoded, encodedLength)
+        guard result == ARGON2_OK.rawValue else {
+            throw PasswordHashingError(message: String(cString: argon2_error_message(result)))
+        }
+        return String(cString: encoded)
+    }
+
+    static func verifyNow(_ password: [UInt8], _ phc: String) -> Bool {
+        // Refuse absurd costs: a PHC string from an import must not be able to exhaust memory.
+        guard let parameters = Argon2Parameters(phc: phc), parameters.memoryKiB <= 1 << 21,
+            parameters.iterations <= 64, parameters.parallelism <= 64
+        else { return false }
+        return argon2id_verify(phc, password, password.count) == ARGON2_OK.rawValue
+    }
+}
+
+public struct PasswordHashingError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { "password hashing failed: \(message)" }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import TollgateContracts
+import TollgateMessaging
+
+/// An HTTP request as the gateway forwarded it over NATS.
+public struct ServiceRequest: Sendable {
+    public let method: String
+    public let path: String
+    public let pathParameters: [String: String]
+    public let query: [String: String]
+    public let clientIP: String?
+    public let requestID: String?
+    public let userAgent: String?
+    public let cookies: [String: String]
+    public let body: Data
+    public let principal: Principal?
+
+    public init(
+        method: String = "GET", path: String = "/", pathParameters: [String: String] = [:],
+        query: [String: String] = [:], clientIP: String? = nil, requestID: String? = nil, userAgent: String? = nil,
+        cookies: [String: String] = [:], body: Data = Data(), principal: Principal? = nil
+    ) {
+        self.method = method
+        self.path = path
+        self.pathParameters = pathParameters
+        self.query = query
+        self.clientIP = clientIP
+        self.requestID = requestID
+        self.userAgent = userAgent
+        self.cookies = cookies
+        self.body = body
+        self.principal = principal
+    }
+
+    init(message: NatsMessage) {
+        let headers = message.headers
+        var principal: Principal?
+        if let user = headers[EnvelopeHeader.principalUser], let userID = UUID(uuidString: user),
+            let session = headers[EnvelopeHeader.principalSession]
+        {
+            principal = Principal(
+                userID: userID, sessionID: session, role: headers[EnvelopeHeader.principalRole] ?? "user")
+        }
+        let parameters = headers[EnvelopeHeader.pathParameters].flatMap {
+            try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+        }
+        self.init(
+            method: headers[EnvelopeHeader.method] ?? "GET",
+            path: headers[EnvelopeHeader.path] ?? "/",
+            pathParameters: parameters ?? [:],
+            query: QueryString.parse(headers[EnvelopeHeader.query] ?? ""),
+            clientIP: headers[EnvelopeHeader.clientIP],
+            requestID: headers[EnvelopeHeader.requestID],
+            userAgent: headers[EnvelopeHeader.userAgent],
+            cookies: CookieHeader.parse(headers[EnvelopeHeader.cookie] ?? ""),
+            body: message.payload,
+            principal: principal)
+    }
+
+    /// Decodes the JSON body; malformed or mistyped input becomes a `ValidationFailure` (422).
+    public func decode<Body: Decodable>(_ type: Body.Type) throws(ValidationFailure) -> Body {
+        try JSONBody.decode(type, from: body)
+    }
+}
+
+enum QueryString {
+    static func parse(_ query: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(parts[0])
+            guard !name.isEmpty, values[name] == nil else { continue }
+            values[name] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return values
+    }
+
+    private static func decode(_ part: Substring) -> String {
+        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+    }
+}
+
+enum CookieHeader {
+    static func parse(_ header: String) -> [String: String] {
+        var cookies: [String: String] = [:]
+        for pair in header.split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let name = parts[0].trimmingCharacters(in: .whitespaces)
+            if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return cookies
+    }
+}

@@ -1,0 +1,202 @@
+import AuthService
+import BillingService
+import Foundation
+import GatewayService
+import Logging
+import NotifierService
+import ServiceLifecycle
+import Synchronization
+import TollgateContracts
+import TollgateMessaging
+import TollgateServiceKit
+import WebhookService
+
+/// All five services in this process, each with its own NATS connection (as separate executables
+/// would have), a real nats-server, SQLite (or PostgreSQL) databases in a temporary folder, and a
+/// prefix of its own so tests run in parallel on one server.
+public final class TestSystem: Sendable {
+    public struct Options: Sendable {
+        public var extraRoutes: [RoutesFile.Route] = []
+        public var extraPolicies: [String: RoutesFile.Policy] = [:]
+        /// A nats-server of the test's own (for tests that stop it); the shared one otherwise.
+        public var nats: NatsServerProcess?
+        public var authDatabaseURL: String?
+        public var billingDatabaseURL: String?
+        /// Keep gateway.yaml's rate limits as written; by default they are raised so tests that send
+        /// many requests from one address are not throttled (the policy tests add their own).
+        public var keepConfiguredRateLimits = false
+
+        public init() {}
+    }
+
+    public let nats: NatsServerProcess
+    public let prefix: String
+    public let data: TemporaryDirectory
+    public let environment: [String: String]
+    public let subjects: Subjects
+    private let options: Options
+    private let running = Mutex<[ServiceName: RunningService]>([:])
+    private let ports = Mutex<[ServiceName: Int]>([:])
+
+    private struct RunningService: Sendable {
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+        let connection: NatsConnection
+        let cleanUp: @Sendable () async -> Void
+    }
+
+    public var gatewayPort: Int { ports.withLock { $0[.gateway] ?? 0 } }
+    public var webhookPort: Int { ports.withLock { $0[.webhook] ?? 0 } }
+    public var client: GatewayClient { GatewayClient(port: gatewayPort) }
+    public var mailDirectory: String { data.path + "/mail" }
+
+    private init(nats: NatsServerProcess, options: Options) throws {
+        self.nats = nats
+        self.options = options
+        prefix = "t" + UUID().uuidString.prefix(12).lowercased().filter { $0.isLetter || $0.isNumber }
+        subjects = Subjects(prefix: prefix)
+        data = try TemporaryDirectory("tollgate-system")
+        var environment = [
+            "NATS_URL": nats.url,
+            "TOLLGATE_PREFIX": prefix,
+            "TOLLGATE_DATA_DIR": data.path,
+            "TOLLGATE_HTTP_HOST": "127.0.0.1",
+            "TOLLGATE_HTTP_PORT": "0",
+            "TOLLGATE_WEBHOOK_HOST": "127.0.0.1",
+            "TOLLGATE_WEBHOOK_PORT": "0",
+            "TOLLGATE_ARGON2_MEMORY_KIB": "1024",
+            "TOLLGATE_ARGON2_ITERATIONS": "1",
+            "TOLLGATE_LOG_LEVEL": "warning",
+        ]
+        if let url = options.authDatabaseURL { environment["TOLLGATE_AUTH_DATABASE_URL"] = url }
+        if let url = options.billingDatabaseURL { environment["TOLLGATE_BILLING_DATABASE_URL"] = url }
+        self.environment = environment
+    }
+
+    /// Runs `body` with a started system and always shuts it down afterwards.
+    public static func with<Value>(
+        _ options: Options = Options(), _ body: (TestSystem) async throws -> Value
+    ) async throws -> Value {
+        let system = try await start(options)
+        do {
+            let value = try await body(system)
+            await system.shutdown()
+            return value
+        } catch {
+            await system.shutdown()
+            throw error
+        }
+    }
+
+    /// Starts every service and waits until the gateway reports ready.
+    public static func start(_ options: Options = Options()) async throws -> TestSystem {
+        let nats: NatsServerProcess
+        if let own = options.nats { nats = own } else { nats = try await NatsServerProcess.shared() }
+        let system = try TestSystem(nats: nats, options: options)
+        for service in [ServiceName.auth, .billing, .notifier, .webhook, .gateway] {
+            try await system.startService(service)
+        }
+        try await system.waitUntilReady()
+        return system
+    }
+
+    public func waitUntilReady(timeout: Duration = .seconds(20)) async throws {
+        let client = self.client
+        _ = try await eventually("gateway ready", timeout: timeout, every: .milliseconds(50)) {
+            try await client.get("/readyz").status == 200 ? true : nil
+        }
+    }
+
+    public func startService(_ service: ServiceName) async throws {
+        let logger = Self.logger(service)
+        let connection = try await NatsConnection.connect(url: nats.url, name: "test-\(service)", logger: logger)
+        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        let reportPort: @Sendable (Int) async -> Void = { port in portContinuation.yield(port) }
+        let services: [any Service]
+        var cleanUp: @Sendable () async -> Void = {}
+        switch service {
+        case .auth:
+            let auth = try await AuthService.start(config: .from(environment), connection: connection, logger: logger)
+            services = auth.services
+            cleanUp = { await auth.database.shutdown() }
+        case .billing:
+            let billing = try await BillingService.start(config: .from(environment), connection: connection, logger: logger)
+            services = billing.services
+            cleanUp = { await billing.database.shutdown() }
+        case .notifier:
+            services = try await NotifierService.start(config: .from(environment), connection: connection, logger: logger)
+                .services
+        case .webhook:
+            services = [
+                WebhookService.makeApplication(
+                    config: try .from(environment), connection: connection, logger: logger, onServerRunning: reportPort)
+            ]
+        case .gateway:
+            services = [
+                try GatewayService.makeApplication(
+                    config: .from(environment), routesFile: try routesFile(), connection: connection, logger: logger,
+                    onServerRunning: reportPort)
+            ]
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
+        running.withLock { $0[service] = RunningService(group: group, task: task, connection: connection, cleanUp: cleanUp) }
+        if service == .gateway || service == .webhook {
+            var iterator = portStream.makeAsyncIterator()
+            if let port = await iterator.next() { ports.withLock { $0[service] = port } }
+        }
+    }
+
+    /// Stops one service as if its process ended: it no longer answers on NATS.
+    public func stopService(_ service: ServiceName) async {
+        guard let entry = running.withLock({ $0.removeValue(forKey: service) }) else { return }
+        await entry.group.triggerGracefulShutdown()
+        _ = try? await entry.task.value
+        await entry.connection.drain()
+        await entry.cleanUp()
+    }
+
+    public func shutdown() async {
+        for service in [ServiceName.gateway, .webhook, .notifier, .billing, .auth] {
+            await stopService(service)
+        }
+        data.remove()
+    }
+
+    /// The real `gateway-config/gateway.yaml`, plus the test's own routes and policies.
+    func routesFile() throws -> RoutesFile {
+        var file = try RoutesFile.load(path: Self.repositoryRoot + "/gateway-config/gateway.yaml")
+        if !options.keepConfiguredRateLimits {
+            file.policies = file.policies.mapValues { policy in
+                RoutesFile.Policy(limit: policy.limit * 1000, windowSeconds: policy.windowSeconds, key: policy.key)
+            }
+        }
+        file.routes += options.extraRoutes
+        file.policies.merge(options.extraPolicies) { _, new in new }
+        return file
+    }
+
+    /// Every `.eml` file in the mail folder addressed to `address`.
+    public func emails(to address: String) -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: mailDirectory)) ?? []
+        return files.filter { $0.hasSuffix(".eml") }.compactMap { name in
+            try? String(contentsOfFile: "\(mailDirectory)/\(name)", encoding: .utf8)
+        }.filter { $0.contains("<\(address)>") || $0.contains("To: \(address)") }
+    }
+
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.path + "/Package.swift") { return url.path }
+        }
+        return FileManager.default.currentDirectoryPath
+    }()
+
+    static func logger(_ service: ServiceName) -> Logger {
+        var logger = Logger(label: "test-\(service.rawValue)")
+        logger.logLevel = ProcessInfo.processInfo.environment["TOLLGATE_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        return logger
+    }
+}
