@@ -34,9 +34,12 @@ public final class NatsConnection: @unchecked Sendable {
             natsOptions_SetRetryOnFailedConnect(options, true, nil, nil)
             // Requests and publishes made while disconnected are held up to this many bytes.
             natsOptions_SetReconnectBufSize(options, 8 * 1024 * 1024)
-            let closure = Unmanaged.passUnretained(events).toOpaque()
+            // libnats calls these on its own thread, possibly after this object is gone: the events box
+            // is retained here and released by the closed callback, which libnats calls last.
+            let closure = Unmanaged.passRetained(events).toOpaque()
             natsOptions_SetDisconnectedCB(options, disconnectedCallback, closure)
             natsOptions_SetReconnectedCB(options, reconnectedCallback, closure)
+            natsOptions_SetClosedCB(options, closedCallback, closure)
             var connection: OpaquePointer? = nil
             try NatsError.check(natsConnection_Connect(&connection, options), "connect to \(url)")
             guard let connection else { throw NatsError(.connectionFailed, "libnats returned no connection") }
@@ -143,6 +146,11 @@ final class ConnectionEvents: @unchecked Sendable {
 private func disconnectedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
     guard let closure else { return }
     Unmanaged<ConnectionEvents>.fromOpaque(closure).takeUnretainedValue().logger.warning("disconnected from NATS")
+}
+
+private func closedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
+    guard let closure else { return }
+    Unmanaged<ConnectionEvents>.fromOpaque(closure).release()
 }
 
 private func reconnectedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {

@@ -39,6 +39,8 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
     private let maxInFlight: Int
     private let stopped = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
+    /// Fetched but not yet handed to the iterating code: released (nak'd) at once on stop.
+    private let buffered = Mutex<[ObjectIdentifier: JetStreamMessage]>([:])
 
     private init(subscription: OpaquePointer, jetStream: JetStream, maxInFlight: Int) {
         self.subscription = subscription
@@ -54,18 +56,42 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
     static func open(jetStream: JetStream, settings: PullConsumerSettings) async throws(NatsError) -> PullConsumer {
         let context = UnsafeSendableHandle(jetStream.context)
         let subscription = try await BlockingCalls.run { () throws(NatsError) -> UnsafeSendableHandle in
+            // The durable consumer is created (or updated) here and the subscription only binds to it:
+            // libnats deletes a consumer it created itself when the subscription ends, which would
+            // make every restart start the stream over.
+            let created: Result<Void, NatsError> = settings.durableName.withCString { durable in
+                settings.filterSubject.withCString { filter in
+                    var config = jsConsumerConfig()
+                    jsConsumerConfig_Init(&config)
+                    config.Durable = durable
+                    config.AckPolicy = js_AckExplicit
+                    config.AckWait = settings.ackWait.nanoseconds
+                    config.MaxDeliver = Int64(settings.maxDeliver)
+                    config.MaxAckPending = Int64(Swift.max(settings.maxInFlight * 4, 64))
+                    config.FilterSubject = filter
+                    var errorCode = jsErrCode(0)
+                    if js_AddConsumer(nil, context.pointer, settings.stream, &config, nil, &errorCode) == NATS_OK {
+                        return .success(())
+                    }
+                    var updateCode = jsErrCode(0)
+                    let status = js_UpdateConsumer(nil, context.pointer, settings.stream, &config, nil, &updateCode)
+                    guard status == NATS_OK else {
+                        return .failure(
+                            NatsError.from(status, "create consumer \(settings.durableName)", jsErrorCode: updateCode))
+                    }
+                    return .success(())
+                }
+            }
+            try created.get()
             var options = jsSubOptions()
             jsSubOptions_Init(&options)
             var sub: OpaquePointer? = nil
             var errorCode = jsErrCode(0)
             let status = settings.stream.withCString { streamName in
-                settings.filterSubject.withCString { filter in
+                settings.durableName.withCString { durable in
                     options.Stream = streamName
-                    options.Config.AckPolicy = js_AckExplicit
-                    options.Config.AckWait = settings.ackWait.nanoseconds
-                    options.Config.MaxDeliver = Int64(settings.maxDeliver)
-                    options.Config.MaxAckPending = Int64(Swift.max(settings.maxInFlight * 4, 64))
-                    options.Config.FilterSubject = filter
+                    options.Consumer = durable
+                    options.ManualAck = true
                     return js_PullSubscribe(
                         &sub, context.pointer, settings.filterSubject, settings.durableName, nil, &options, &errorCode)
                 }
@@ -80,8 +106,25 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
         return consumer
     }
 
-    public func makeAsyncIterator() -> AsyncStream<JetStreamMessage>.Iterator {
-        stream.makeAsyncIterator()
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncStream<JetStreamMessage>.Iterator
+        let consumer: PullConsumer
+
+        public mutating func next() async -> JetStreamMessage? {
+            while let message = await base.next() {
+                if consumer.handOut(message) { return message }
+            }
+            return nil
+        }
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: stream.makeAsyncIterator(), consumer: self)
+    }
+
+    /// False when the message was released by `stop()` before anyone took it.
+    fileprivate func handOut(_ message: JetStreamMessage) -> Bool {
+        buffered.withLock { $0.removeValue(forKey: ObjectIdentifier(message)) } != nil
     }
 
     private func startFetching() {
@@ -109,7 +152,9 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
                     guard let msg = messages[index] else { continue }
                     // Ownership moves to the JetStreamMessage; the list must not destroy it too.
                     messages[index] = nil
-                    continuation.yield(JetStreamMessage(taking: msg, release: slots))
+                    let message = JetStreamMessage(taking: msg, release: slots)
+                    buffered.withLock { $0[ObjectIdentifier(message)] = message }
+                    continuation.yield(message)
                     delivered += 1
                 }
             }
@@ -122,17 +167,25 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
         }
     }
 
-    /// Stops fetching; messages already delivered can still be acknowledged until they are released.
-    public func stop() async {
+    /// Stops fetching and hands back (nak, no delay) what was fetched but not yet taken; messages
+    /// being handled may still be settled, for up to `grace`, before the subscription goes away.
+    public func stop(grace: Duration = .seconds(10)) async {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         let finished = self.finished
         let subscription = UnsafeSendableHandle(self.subscription)
         let slots = self.slots
         let maxInFlight = self.maxInFlight
-        _ = try? await BlockingCalls.run { () throws(NatsError) in
+        _ = try? await BlockingCalls.run { [self] () throws(NatsError) in
             finished.wait()
-            // Wait (bounded) for held messages to be acknowledged before the subscription goes away.
-            for _ in 0..<maxInFlight { _ = slots.wait(timeout: .now() + .seconds(10)) }
+            let untaken = buffered.withLock { held in
+                defer { held.removeAll() }
+                return Array(held.values)
+            }
+            for message in untaken { try? message.nak(delay: .zero) }
+            let deadline = DispatchTime.now() + .nanoseconds(Int(grace.nanoseconds))
+            var reclaimed = 0
+            while reclaimed < maxInFlight && slots.wait(timeout: deadline) == .success { reclaimed += 1 }
+            for _ in 0..<reclaimed { slots.signal() }
             natsSubscription_Unsubscribe(subscription.pointer)
             natsSubscription_Destroy(subscription.pointer)
         }

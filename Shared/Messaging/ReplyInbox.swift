@@ -1,26 +1,51 @@
 import CNats
 import Foundation
 import Synchronization
+import Dispatch
 
 /// Request/reply without blocking: one wildcard inbox subscription per connection, and a table of
 /// waiting requests keyed by the last token of the reply subject.
+///
+/// Timeouts come from one repeating timer that expires due requests from a deadline heap. (A sleeping
+/// task per request would do, but a cancelled `Task.sleep` keeps its timer, and its memory, until the
+/// full timeout elapses: at thousands of requests a second that is tens of megabytes.)
 final class ReplyInbox: @unchecked Sendable {
+    private struct Waiting {
+        var continuations: [UInt64: CheckedContinuation<NatsMessage, any Error>] = [:]
+        var deadlines = DeadlineHeap()
+    }
+
     private let prefix: String
-    private let pending = Mutex<[UInt64: CheckedContinuation<NatsMessage, any Error>]>([:])
+    private let pending = Mutex<Waiting>(Waiting())
     private let nextToken = Atomic<UInt64>(1)
     private var handle: OpaquePointer?
+    private let timer: any DispatchSourceTimer
 
     init(connection: OpaquePointer) throws(NatsError) {
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tollgate.nats.request-timeouts"))
+        // Activated at once: libdispatch traps when a never-resumed source is released (if init throws).
+        timer.schedule(deadline: .now() + .milliseconds(10), repeating: .milliseconds(10), leeway: .milliseconds(5))
+        timer.resume()
         var inbox: UnsafeMutablePointer<CChar>? = nil
         try NatsError.check(natsInbox_Create(&inbox), "create inbox")
         prefix = inbox.map { String(cString: $0) } ?? "_INBOX.\(UUID().uuidString)"
         natsInbox_Destroy(inbox)
         var sub: OpaquePointer? = nil
-        let closure = Unmanaged.passUnretained(self).toOpaque()
-        try NatsError.check(
-            natsConnection_Subscribe(&sub, connection, prefix + ".*", replyCallback, closure), "subscribe to inbox")
+        // Retained for libnats and released by the completion callback, after the last delivery.
+        let closure = Unmanaged.passRetained(self).toOpaque()
+        let status = natsConnection_Subscribe(&sub, connection, prefix + ".*", replyCallback, closure)
+        guard status == NATS_OK else {
+            Unmanaged<ReplyInbox>.fromOpaque(closure).release()
+            throw NatsError.from(status, "subscribe to inbox")
+        }
+        natsSubscription_SetOnCompleteCB(sub, replyInboxCompleted, closure)
         natsSubscription_SetPendingLimits(sub, -1, -1)
         handle = sub
+        timer.setEventHandler { [weak self] in self?.expireDue() }
+    }
+
+    deinit {
+        timer.cancel()
     }
 
     func request(
@@ -29,14 +54,12 @@ final class ReplyInbox: @unchecked Sendable {
         let token = nextToken.wrappingAdd(1, ordering: .relaxed).oldValue
         let msg = try NatsMessage.makeCMessage(
             subject: subject, replyTo: "\(prefix).\(token)", headers: headers, payload: payload)
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            guard !Task.isCancelled else { return }
-            self?.complete(token, with: .failure(NatsError.timeout))
-        }
-        defer { timer.cancel() }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(timeout.nanoseconds, 0))
         return try await withCheckedThrowingContinuation { continuation in
-            pending.withLock { $0[token] = continuation }
+            pending.withLock { waiting in
+                waiting.continuations[token] = continuation
+                waiting.deadlines.push(deadline: deadline, token: token)
+            }
             let status = natsConnection_PublishMsg(connection, msg)
             natsMsg_Destroy(msg)
             if status != NATS_OK {
@@ -58,15 +81,28 @@ final class ReplyInbox: @unchecked Sendable {
     }
 
     private func complete(_ token: UInt64, with result: Result<NatsMessage, any Error>) {
-        let continuation = pending.withLock { $0.removeValue(forKey: token) }
+        let continuation = pending.withLock { $0.continuations.removeValue(forKey: token) }
         continuation?.resume(with: result)
+    }
+
+    /// Fails the requests whose deadline has passed (answered ones are simply skipped).
+    private func expireDue() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let expired = pending.withLock { waiting in
+            var expired: [CheckedContinuation<NatsMessage, any Error>] = []
+            while let token = waiting.deadlines.popDue(now: now) {
+                if let continuation = waiting.continuations.removeValue(forKey: token) { expired.append(continuation) }
+            }
+            return expired
+        }
+        for continuation in expired { continuation.resume(throwing: NatsError.timeout) }
     }
 
     /// Fails every waiting request; used when the connection closes.
     func failAll(_ error: NatsError) {
-        let waiting = pending.withLock { table in
-            defer { table.removeAll() }
-            return Array(table.values)
+        let waiting = pending.withLock { waiting in
+            defer { waiting = Waiting() }
+            return Array(waiting.continuations.values)
         }
         for continuation in waiting { continuation.resume(throwing: error) }
     }
@@ -78,6 +114,11 @@ final class ReplyInbox: @unchecked Sendable {
         }
         handle = nil
     }
+}
+
+private func replyInboxCompleted(_ closure: UnsafeMutableRawPointer?) {
+    guard let closure else { return }
+    Unmanaged<ReplyInbox>.fromOpaque(closure).release()
 }
 
 private func replyCallback(

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import TollgateMessaging
+import TollgateTestSupport
+
+@Suite("JetStream: streams, acknowledged publish, pull consumers, key-value")
+struct JetStreamTests {
+    static func stream(_ nats: TestNats) async throws -> (JetStream, StreamSettings) {
+        let jetStream = try nats.connection.jetStream()
+        let settings = StreamSettings(name: nats.prefix.uppercased() + "_EVENTS", subjects: [nats.subject("events.>")])
+        try await jetStream.createOrUpdateStream(settings)
+        // Creating it again (another service starting) is fine, and so is changing its settings.
+        try await jetStream.createOrUpdateStream(settings)
+        var changed = settings
+        changed.maxAge = .seconds(3600)
+        try await jetStream.createOrUpdateStream(changed)
+        return (jetStream, settings)
+    }
+
+    @Test("publishing twice with one Nats-Msg-Id stores the message once")
+    func deduplication() async throws {
+        let nats = try await TestNats.connect()
+        let (jetStream, settings) = try await Self.stream(nats)
+        let first = try await jetStream.publish(nats.subject("events.a"), payload: Data("1".utf8), messageID: "outbox-1")
+        let again = try await jetStream.publish(nats.subject("events.a"), payload: Data("1".utf8), messageID: "outbox-1")
+        let other = try await jetStream.publish(nats.subject("events.a"), payload: Data("2".utf8), messageID: "outbox-2")
+        #expect(first.stream == settings.name)
+        #expect(first.duplicate == false)
+        #expect(again.duplicate == true)
+        #expect(again.sequence == first.sequence)
+        #expect(other.sequence == first.sequence + 1)
+
+        await #expect(throws: NatsError.self) {
+            try await jetStream.publish(nats.subject("not-in-any-stream"), payload: Data())
+        }
+    }
+
+    @Test("a pull consumer acks, naks with a delay (redelivered), terms (never again) and stops at max-deliver")
+    func pullConsumer() async throws {
+        let nats = try await TestNats.connect()
+        let (jetStream, settings) = try await Self.stream(nats)
+        for name in ["ack", "nak", "term", "poison"] {
+            _ = try await jetStream.publish(nats.subject("events.\(name)"), payload: Data(name.utf8), messageID: name)
+        }
+        let consumer = try await jetStream.pullConsumer(
+            PullConsumerSettings(
+                stream: settings.name, durableName: "worker", filterSubject: nats.subject("events.>"), maxDeliver: 3,
+                ackWait: .seconds(30), maxInFlight: 4))
+
+        var deliveries: [String: [Int]] = [:]
+        var naked = Date.distantPast
+        var redeliveredAfter: TimeInterval = 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        for await message in consumer {
+            let name = String(decoding: message.payload, as: UTF8.self)
+            deliveries[name, default: []].append(message.deliveryCount)
+            #expect(message.headers["Nats-Msg-Id"] == name)
+            switch name {
+            case "ack": try message.ack()
+            case "term": try message.term()
+            case "nak":
+                if message.deliveryCount == 1 {
+                    naked = Date()
+                    try message.nak(delay: .milliseconds(300))
+                } else {
+                    redeliveredAfter = Date().timeIntervalSince(naked)
+                    try message.ack()
+                }
+            default:
+                // Always failing: JetStream gives up after max-deliver.
+                try message.nak(delay: .milliseconds(10))
+            }
+            #expect(throws: NatsError.self) { try message.ack() }
+            if deliveries["nak"]?.count == 2 && deliveries["poison"]?.count == 3 { break }
+            if ContinuousClock.now > deadline { break }
+        }
+        #expect(deliveries["ack"] == [1])
+        #expect(deliveries["term"] == [1])
+        #expect(deliveries["nak"] == [1, 2])
+        #expect(redeliveredAfter >= 0.25)
+        #expect(deliveries["poison"] == [1, 2, 3])
+        await consumer.stop()
+
+        // Nothing more arrives for a second consumer on the same durable: all settled.
+        let again = try await jetStream.pullConsumer(
+            PullConsumerSettings(
+                stream: settings.name, durableName: "worker", filterSubject: nats.subject("events.>"), maxDeliver: 3))
+        let extra = Task {
+            var iterator = again.makeAsyncIterator()
+            let next = await iterator.next()
+            if let next { print("EXTRA", next.subject, next.deliveryCount, String(decoding: next.payload, as: UTF8.self)) }
+            return next?.subject
+        }
+        try await Task.sleep(for: .milliseconds(800))
+        await again.stop()
+        #expect(await extra.value == nil)
+    }
+
+    @Test("key-value: get, put, delete and a watch that sees current values, catches up, then follows changes")
+    func keyValue() async throws {
+        let nats = try await TestNats.connect()
+        let jetStream = try nats.connection.jetStream()
+        let bucket = try await jetStream.keyValue(KeyValueSettings(bucket: nats.prefix + "_kv"))
+        #expect(try await bucket.get("missing") == nil)
+        try await bucket.put("a", Data("1".utf8))
+        try await bucket.put("a", Data("2".utf8))
+        #expect(try await bucket.get("a") == Data("2".utf8))
+
+        let watch = try await bucket.watchAll()
+        var iterator = watch.makeAsyncIterator()
+        let first = await iterator.next()
+        guard case .entry(let entry) = first else {
+            Issue.record("expected the current value first, got \(String(describing: first))")
+            return
+        }
+        #expect(entry.key == "a")
+        #expect(entry.value == Data("2".utf8))
+        #expect(await iterator.next() == .caughtUp)
+
+        let other = try await nats.anotherConnection()
+        let sameBucket = try await other.jetStream().keyValue(KeyValueSettings(bucket: nats.prefix + "_kv"))
+        try await sameBucket.put("b", Data("3".utf8))
+        guard case .entry(let put) = await iterator.next() else {
+            Issue.record("expected the new value")
+            return
+        }
+        #expect(put.key == "b")
+        #expect(put.operation == .put)
+        try await sameBucket.delete("a")
+        guard case .entry(let deleted) = await iterator.next() else {
+            Issue.record("expected the delete")
+            return
+        }
+        #expect(deleted.key == "a")
+        #expect(deleted.operation == .delete)
+        #expect(try await bucket.get("a") == nil)
+        watch.stop()
+        await other.drain()
+    }
+}

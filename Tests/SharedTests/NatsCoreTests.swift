@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+import TollgateMessaging
+import TollgateTestSupport
+
+@Suite("NATS core: publish, subscribe, request/reply")
+struct NatsCoreTests {
+    @Test("a published message arrives with its subject, payload and every header value")
+    func publishSubscribe() async throws {
+        let nats = try await TestNats.connect()
+        let subscription = try nats.connection.subscribe(nats.subject("greet"))
+        try await nats.connection.flush()
+        var headers = NatsHeaders()
+        headers.add("Set-Cookie", "a=1")
+        headers.add("Set-Cookie", "b=2")
+        headers["Tollgate-Method"] = "POST"
+        try nats.connection.publish(nats.subject("greet"), payload: Data("héllo".utf8), headers: headers)
+        var iterator = subscription.makeAsyncIterator()
+        let message = try #require(await iterator.next())
+        #expect(message.subject == nats.subject("greet"))
+        #expect(String(decoding: message.payload, as: UTF8.self) == "héllo")
+        #expect(message.headers.values("Set-Cookie") == ["a=1", "b=2"])
+        #expect(message.headers["tollgate-method"] == "POST")
+    }
+
+    @Test("a header value with a line break is refused before it reaches the wire")
+    func headerInjection() async throws {
+        let nats = try await TestNats.connect()
+        var headers = NatsHeaders()
+        headers["X"] = "ok\r\nTollgate-Principal-User: admin"
+        #expect(throws: NatsError.self) { try nats.connection.publish(nats.subject("x"), headers: headers) }
+    }
+
+    @Test("a queue group shares messages: each goes to exactly one member")
+    func queueGroup() async throws {
+        let nats = try await TestNats.connect()
+        let other = try await nats.anotherConnection()
+        let first = try nats.connection.subscribe(nats.subject("work"), queueGroup: "workers")
+        let second = try other.subscribe(nats.subject("work"), queueGroup: "workers")
+        try await nats.connection.flush()
+        try await other.flush()
+        for index in 0..<200 { try nats.connection.publish(nats.subject("work"), payload: Data("\(index)".utf8)) }
+        try await nats.connection.flush()
+
+        let counts = await withTaskGroup(of: [String].self) { group in
+            for subscription in [first, second] {
+                group.addTask {
+                    var seen: [String] = []
+                    let deadline = ContinuousClock.now + .seconds(2)
+                    for await message in subscription {
+                        seen.append(String(decoding: message.payload, as: UTF8.self))
+                        if ContinuousClock.now > deadline { break }
+                        if seen.count == 200 { break }
+                    }
+                    return seen
+                }
+            }
+            // Both streams stay open; end them once everything has been seen.
+            Task {
+                try? await Task.sleep(for: .milliseconds(700))
+                first.unsubscribe()
+                second.unsubscribe()
+            }
+            return await group.reduce(into: [[String]]()) { $0.append($1) }
+        }
+        let all = counts.flatMap { $0 }
+        #expect(all.count == 200)
+        #expect(Set(all).count == 200)
+        #expect(counts.allSatisfy { !$0.isEmpty })
+        await other.drain()
+    }
+
+    @Test("request/reply returns the reply; no listener is noResponders; silence is a timeout")
+    func requestReply() async throws {
+        let nats = try await TestNats.connect()
+        let responder = try await nats.anotherConnection()
+        let requests = try responder.subscribe(nats.subject("echo"), queueGroup: "echo")
+        try await responder.flush()
+        let serving = Task {
+            for await request in requests {
+                guard let reply = request.replyTo else { continue }
+                var headers = NatsHeaders()
+                headers["Tollgate-Status"] = "201"
+                try? responder.publish(reply, payload: request.payload + Data("!".utf8), headers: headers)
+            }
+        }
+        let reply = try await nats.connection.request(nats.subject("echo"), payload: Data("hi".utf8), timeout: .seconds(2))
+        #expect(String(decoding: reply.payload, as: UTF8.self) == "hi!")
+        #expect(reply.headers["Tollgate-Status"] == "201")
+
+        let replies = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    let reply = try await nats.connection.request(
+                        nats.subject("echo"), payload: Data("\(index)".utf8), timeout: .seconds(5))
+                    return String(decoding: reply.payload, as: UTF8.self)
+                }
+            }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(replies == Set((0..<50).map { "\($0)!" }))
+
+        await #expect(throws: NatsError.noResponders) {
+            try await nats.connection.request(nats.subject("nobody"), timeout: .seconds(2))
+        }
+        let silent = try responder.subscribe(nats.subject("silent"))
+        try await responder.flush()
+        let started = ContinuousClock.now
+        await #expect(throws: NatsError.timeout) {
+            try await nats.connection.request(nats.subject("silent"), timeout: .milliseconds(200))
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        silent.unsubscribe()
+        serving.cancel()
+        requests.unsubscribe()
+        await responder.drain()
+    }
+
+    @Test("100k messages through subscriptions and request/reply leave memory flat (each natsMsg destroyed once)")
+    func memoryStaysFlat() async throws {
+        let nats = try await TestNats.connect()
+        let responder = try await nats.anotherConnection()
+        let requests = try responder.subscribe(nats.subject("mem.echo"), queueGroup: "mem")
+        let sink = try responder.subscribe(nats.subject("mem.sink"))
+        try await responder.flush()
+        let serving = Task {
+            for await request in requests {
+                if let reply = request.replyTo { try? responder.publish(reply, payload: request.payload) }
+            }
+        }
+        let payload = Data(repeating: 7, count: 256)
+        var headers = NatsHeaders()
+        headers["Tollgate-Request-ID"] = "memory-test"
+
+        // The first round reaches the steady state (buffers, malloc arenas); the second must not grow it.
+        try await Self.pump(100_000, nats: nats, sink: sink, payload: payload, headers: headers)
+        let before = ResidentMemory.bytes()
+        try await Self.pump(100_000, nats: nats, sink: sink, payload: payload, headers: headers)
+        let after = ResidentMemory.bytes()
+        // A leaked message (256-byte payload plus headers and bookkeeping) would cost over 40 MB here.
+        #expect(after - before < 16 * 1024 * 1024, "resident memory grew by \((after - before) / 1024) KiB")
+        serving.cancel()
+        requests.unsubscribe()
+        sink.unsubscribe()
+        await responder.drain()
+    }
+
+    /// Half publish/subscribe, half request/reply with 64 requests in flight.
+    static func pump(_ count: Int, nats: TestNats, sink: NatsSubscription, payload: Data, headers: NatsHeaders)
+        async throws
+    {
+        let received = Task {
+            var seen = 0
+            for await _ in sink {
+                seen += 1
+                if seen == count / 2 { break }
+            }
+            return seen
+        }
+        for _ in 0..<(count / 2) {
+            try nats.connection.publish(nats.subject("mem.sink"), payload: payload, headers: headers)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<64 {
+                group.addTask {
+                    for _ in stride(from: worker, to: count / 2, by: 64) {
+                        _ = try await nats.connection.request(
+                            nats.subject("mem.echo"), payload: payload, headers: headers, timeout: .seconds(10))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(await received.value == count / 2)
+    }
+}
