@@ -147,10 +147,12 @@ let package = Package(
             name: "SharedTests", dependencies: ["TollgateTestSupport"],
             path: "Tests/SharedTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "GatewayTests", dependencies: ["TollgateTestSupport"],
+            name: "GatewayTests",
+            dependencies: ["TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/GatewayTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "AuthTests", dependencies: ["TollgateTestSupport"],
+            name: "AuthTests",
+            dependencies: ["TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/AuthTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["TollgateTestSupport"],

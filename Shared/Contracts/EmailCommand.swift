@@ -24,3 +24,12 @@ public struct EmailCommand: Codable, Sendable, Equatable {
         case toName = "to_name"
     }
 }
+
+extension EmailCommand {
+    /// "Confirm your email": the one way to build it, so producer and templates agree on the data.
+    public static func verifyEmail(to email: String, username: String, verifyURL: String) -> EmailCommand {
+        EmailCommand(
+            template: .verifyEmail, to: email, toName: username,
+            data: ["username": username, "verify_url": verifyURL])
+    }
+}

@@ -4,9 +4,9 @@ import TollgateTestSupport
 
 @Suite("Accounts through the gateway")
 struct AccountFlowTests {
-    @Test("register, log in, read /me, and the verification email arrives")
-    func registerLoginMe() async throws {
-        try await TestSystem.with { system in
+    @Test("register, log in, read /me, and the verification email arrives", arguments: DatabaseEngine.available)
+    func registerLoginMe(engine: DatabaseEngine) async throws {
+        try await TestSystem.with(engine: engine) { system in
             let client = system.client
 
             let registered = try await client.post(
@@ -56,9 +56,10 @@ struct AccountFlowTests {
         }
     }
 
-    @Test("email and username are unique in canonical form, also under concurrent registrations")
-    func uniqueness() async throws {
-        try await TestSystem.with { system in
+    @Test("email and username are unique in canonical form, also under concurrent registrations",
+        arguments: DatabaseEngine.available)
+    func uniqueness(engine: DatabaseEngine) async throws {
+        try await TestSystem.with(engine: engine) { system in
             let client = system.client
             let first = try await client.post(
                 "/register", json: ["email": "cy@example.com", "username": "Cyd", "password": "password-1"])

@@ -73,19 +73,34 @@ public final class TestSystem: Sendable {
         self.environment = environment
     }
 
-    /// Runs `body` with a started system and always shuts it down afterwards.
+    /// Runs `body` with a started system and always shuts it down afterwards. With `.postgres`,
+    /// Auth and Billing each get a PostgreSQL database of their own, dropped afterwards.
     public static func with<Value>(
-        _ options: Options = Options(), _ body: (TestSystem) async throws -> Value
+        _ options: Options = Options(), engine: DatabaseEngine = .sqlite, _ body: (TestSystem) async throws -> Value
     ) async throws -> Value {
-        let system = try await start(options)
-        do {
-            let value = try await body(system)
-            await system.shutdown()
-            return value
-        } catch {
-            await system.shutdown()
-            throw error
+        var options = options
+        var databases: [TestDatabase] = []
+        if engine == .postgres {
+            let auth = try await TestDatabase.make(.postgres)
+            let billing = try await TestDatabase.make(.postgres)
+            databases = [auth, billing]
+            options.authDatabaseURL = auth.url
+            options.billingDatabaseURL = billing.url
         }
+        let result: Result<Value, any Error>
+        do {
+            let system = try await start(options)
+            do {
+                result = .success(try await body(system))
+            } catch {
+                result = .failure(error)
+            }
+            await system.shutdown()
+        } catch {
+            result = .failure(error)
+        }
+        for database in databases { await database.drop() }
+        return try result.get()
     }
 
     /// Starts every service and waits until the gateway reports ready.

@@ -29,12 +29,8 @@ struct Registration: Sendable {
                     userID: userID, purpose: .verifyEmail, tokenHash: TokenHash.of(linkToken),
                     lifetime: verificationLinkLifetime
                 ).create(on: transaction)
-                let command = EmailCommand(
-                    template: .verifyEmail, to: user.email, toName: user.username,
-                    data: [
-                        "username": user.username,
-                        "verify_url": "\(publicURL)/verify?token=\(linkToken)",
-                    ])
+                let command = EmailCommand.verifyEmail(
+                    to: user.email, username: user.username, verifyURL: "\(publicURL)/verify?token=\(linkToken)")
                 try await OutboxMessage.enqueue(
                     subject: subjects.email(.verifyEmail), payload: command, on: transaction)
             }

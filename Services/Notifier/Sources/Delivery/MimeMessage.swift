@@ -12,6 +12,20 @@ public struct MimeMessage: Sendable {
     public let messageID: String
     public let date: Date
 
+    public init(
+        from: String, to: String, toName: String?, subject: String, text: String, html: String, messageID: String,
+        date: Date
+    ) {
+        self.from = from
+        self.to = to
+        self.toName = toName
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.messageID = messageID
+        self.date = date
+    }
+
     public func render() -> String {
         let boundary = "tollgate-" + messageID.filter { $0.isLetter || $0.isNumber }
         let recipient = toName.map { "\(MimeMessage.encodeHeaderWord($0)) <\(to)>" } ?? to

@@ -1,0 +1,57 @@
+import Foundation
+import NotifierService
+import Testing
+import TollgateContracts
+import TollgateTestSupport
+
+@Suite("Email rendering")
+struct EmailRenderingTests {
+    /// What each template's producer sends, built the way the producer builds it.
+    static let producerCommands: [EmailTemplate: EmailCommand] = [
+        .verifyEmail: .verifyEmail(to: "ann@example.com", username: "Ann & <Co>", verifyURL: "https://app/verify?token=a&b=1")
+    ]
+
+    @Test("every template renders with the data its producer sends", arguments: EmailTemplate.allCases)
+    func everyTemplate(template: EmailTemplate) throws {
+        let renderer = try EmailRenderer(productName: "Acme", overridesDirectory: nil)
+        let command = try #require(Self.producerCommands[template], "no producer data for \(template)")
+        let email = try renderer.render(command)
+        #expect(!email.subject.isEmpty)
+        #expect(email.subject.contains("Acme"))
+        #expect(email.text.contains("https://app/verify?token=a&b=1"), "text is not HTML-escaped")
+        #expect(email.html.contains("https://app/verify?token=a&amp;b=1"), "HTML is escaped")
+        #expect(email.html.contains("Ann &amp; &lt;Co&gt;"))
+    }
+
+    @Test("a variable the template needs but the command lacks is an error, not a blank")
+    func missingVariable() throws {
+        let renderer = try EmailRenderer(productName: "Acme", overridesDirectory: nil)
+        let incomplete = EmailCommand(template: .verifyEmail, to: "a@example.com", data: ["username": "a"])
+        #expect(throws: RenderingError.self) { try renderer.render(incomplete) }
+    }
+
+    @Test("a file in the overrides folder replaces the built-in template of the same name")
+    func overrides() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try "Welcome aboard {{username}}".write(
+            toFile: folder.path + "/verify_email.subject.mustache", atomically: true, encoding: .utf8)
+        let renderer = try EmailRenderer(productName: "Acme", overridesDirectory: folder.path)
+        let email = try renderer.render(.verifyEmail(to: "a@example.com", username: "Zoë", verifyURL: "u"))
+        #expect(email.subject == "Welcome aboard Zoë")
+    }
+
+    @Test("the message is multipart/alternative with RFC 2047 headers and both parts")
+    func mime() throws {
+        let message = MimeMessage(
+            from: "Tollgate <no-reply@example.com>", to: "zoe@example.com", toName: "Zoë", subject: "Grüße",
+            text: "plain ✓", html: "<p>html ✓</p>", messageID: "abc@tollgate", date: Date(timeIntervalSince1970: 0))
+        let text = message.render()
+        #expect(text.contains("To: =?utf-8?B?\(Data("Zoë".utf8).base64EncodedString())?= <zoe@example.com>"))
+        #expect(text.contains("Subject: =?utf-8?B?\(Data("Grüße".utf8).base64EncodedString())?="))
+        #expect(text.contains("Date: Thu, 01 Jan 1970 00:00:00 +0000"))
+        #expect(text.contains("Message-ID: <abc@tollgate>"))
+        #expect(MimeParts.decodedBodies(of: text) == ["plain ✓", "<p>html ✓</p>"])
+        #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 })
+    }
+}

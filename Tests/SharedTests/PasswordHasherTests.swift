@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TollgateSecurity
+
+@Suite("Argon2id password hashing")
+struct PasswordHasherTests {
+    let hasher = PasswordHasher(parameters: .testing)
+
+    @Test("a hash is a PHC string that verifies its password only")
+    func roundTrip() async throws {
+        let hash = try await hasher.hash("correct horse battery")
+        #expect(hash.hasPrefix("$argon2id$v=19$m=1024,t=1,p=1$"))
+        #expect(await hasher.verify("correct horse battery", against: hash))
+        #expect(await hasher.verify("correct horse batterY", against: hash) == false)
+        #expect(try await hasher.hash("correct horse battery") != hash, "salted")
+    }
+
+    @Test("a hash made by the Python starter (argon2-cffi defaults) verifies and asks for a rehash")
+    func pythonStarterHash() async {
+        let python = "$argon2id$v=19$m=65536,t=3,p=4$DU84qMzjUzxLgQqfZ08ltA$NpjG2SOcueL3Cy+Dp2r2r1riL1aXBKxEZsT5OeS8iQA"
+        #expect(await hasher.verify("starter-password-1", against: python))
+        #expect(await hasher.verify("starter-password-2", against: python) == false)
+        #expect(hasher.needsRehash(python))
+        #expect(Argon2Parameters(phc: python) == Argon2Parameters(memoryKiB: 65536, iterations: 3, parallelism: 4))
+    }
+
+    @Test("malformed or absurd hashes never verify")
+    func malformed() async {
+        #expect(await hasher.verify("x", against: "") == false)
+        #expect(await hasher.verify("x", against: "$argon2i$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaA") == false)
+        #expect(await hasher.verify("x", against: "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHQ$aGFzaA") == false)
+        #expect(await hasher.verifyAgainstDummy("anything") == false)
+    }
+}
