@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "TollgatePersistence",
             dependencies: [
-                "TollgateMessaging", "TollgateContracts",
+                "TollgateMessaging", "TollgateContracts", "TollgateConfig",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -82,6 +82,7 @@ let package = Package(
                 "TollgateServiceKit", "TollgateSecurity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/Gateway/Sources", swiftSettings: swiftSettings),

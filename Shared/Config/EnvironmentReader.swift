@@ -84,6 +84,17 @@ public struct EnvironmentReader {
         return text
     }
 
+    /// A database URL: `sqlite://PATH`, `sqlite::memory:` or `postgres://…`.
+    public mutating func databaseURL(_ name: String, default defaultValue: String) -> String {
+        let url = raw(name) ?? defaultValue
+        let valid = url == "sqlite::memory:" || (url.hasPrefix("sqlite://") && url.count > 9)
+            || url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+        if !valid {
+            problems.append("\(name): expected sqlite://PATH, sqlite::memory: or postgres://…, got \"\(redactedURL(url))\"")
+        }
+        return url
+    }
+
     public mutating func addProblem(_ problem: String) {
         problems.append(problem)
     }

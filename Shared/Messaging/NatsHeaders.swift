@@ -69,7 +69,12 @@ public struct NatsHeaders: Sendable, Equatable, Sequence {
 }
 
 extension String {
+    /// Header names are ASCII: compare bytes with ASCII case folding (no Unicode work, no allocation;
+    /// this runs several times per forwarded request).
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+        guard utf8.count == other.utf8.count else { return false }
+        return zip(utf8, other.utf8).allSatisfy { left, right in
+            left == right || (left | 0x20 == right | 0x20 && (left | 0x20) >= 0x61 && (left | 0x20) <= 0x7A)
+        }
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import TollgateConfig
 
 /// A service's own database (SQLite by default, PostgreSQL in production), with its migrations.
 public final class ServiceDatabase: Sendable {
@@ -28,7 +29,7 @@ public final class ServiceDatabase: Sendable {
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 4, sqlLogLevel: nil), as: .sqlite)
         case .sqliteMemory:
             databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):
@@ -36,6 +37,21 @@ public final class ServiceDatabase: Sendable {
                 try .postgres(configuration: .init(url: url), maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace),
                 as: .psql)
         }
+    }
+
+    /// Opens the database a configuration names (already validated) and applies its migrations.
+    public static func open(url: String, migrations: [any Migration], logger: Logger) async throws -> ServiceDatabase {
+        guard let location = DatabaseLocation(url: url) else {
+            throw DatabaseURLError(url: redactedURL(url))
+        }
+        let database = try ServiceDatabase(location: location, logger: logger)
+        do {
+            try await database.migrate(migrations)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+        return database
     }
 
     /// The database handle queries run on.
@@ -64,4 +80,9 @@ public final class ServiceDatabase: Sendable {
         await databases.shutdownAsync()
         try? await threadPool.shutdownGracefully()
     }
+}
+
+public struct DatabaseURLError: Error, CustomStringConvertible {
+    public let url: String
+    public var description: String { "not a database URL: \(url)" }
 }

@@ -62,13 +62,17 @@ public final class NatsServerProcess: Sendable {
 /// One nats-server for every test that does not need its own.
 actor SharedNats {
     static let instance = SharedNats()
-    private var server: NatsServerProcess?
+    /// A task, not a server: tests asking while it starts must wait for the same one.
+    private var starting: Task<NatsServerProcess, any Error>?
 
     func get() async throws -> NatsServerProcess {
-        if let server { return server }
-        let server = try NatsServerProcess()
-        try await server.start()
-        self.server = server
-        return server
+        if let starting { return try await starting.value }
+        let task = Task {
+            let server = try NatsServerProcess()
+            try await server.start()
+            return server
+        }
+        starting = task
+        return try await task.value
     }
 }

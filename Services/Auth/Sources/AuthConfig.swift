@@ -25,7 +25,8 @@ public struct AuthConfig: Sendable {
         let common = CommonConfig.read(&reader)
         let config = AuthConfig(
             common: common,
-            databaseURL: reader.string("TOLLGATE_AUTH_DATABASE_URL", default: common.defaultDatabaseURL(service: "auth")),
+            databaseURL: reader.databaseURL(
+                "TOLLGATE_AUTH_DATABASE_URL", default: common.defaultDatabaseURL(service: "auth")),
             issuer: reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate"),
             audience: reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate"),
             accessTokenLifetime: reader.seconds("TOLLGATE_ACCESS_TOKEN_TTL", default: .seconds(900), in: 30...86400),
@@ -40,17 +41,7 @@ public struct AuthConfig: Sendable {
                 parallelism: UInt32(reader.int("TOLLGATE_ARGON2_PARALLELISM", default: 1, in: 1...16))),
             publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
             keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"))
-        if DatabaseURLCheck.isValid(config.databaseURL) == false {
-            reader.addProblem("TOLLGATE_AUTH_DATABASE_URL: expected sqlite://PATH, sqlite::memory: or postgres://…")
-        }
         try reader.finish()
         return config
-    }
-}
-
-enum DatabaseURLCheck {
-    static func isValid(_ url: String) -> Bool {
-        url == "sqlite::memory:" || url.hasPrefix("sqlite://") || url.hasPrefix("postgres://")
-            || url.hasPrefix("postgresql://")
     }
 }

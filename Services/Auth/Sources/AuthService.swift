@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import TollgateConfig
 import TollgateContracts
 import TollgateMessaging
 import TollgatePersistence
@@ -21,11 +20,8 @@ public struct AuthService: Sendable {
         -> AuthService
     {
         let subjects = Subjects(prefix: config.common.prefix)
-        guard let location = DatabaseLocation(url: config.databaseURL) else {
-            throw ConfigurationError(problems: ["TOLLGATE_AUTH_DATABASE_URL is not a database URL"])
-        }
-        let database = try ServiceDatabase(location: location, logger: logger)
-        try await database.migrate(AuthMigrations.all)
+        let database = try await ServiceDatabase.open(
+            url: config.databaseURL, migrations: AuthMigrations.all, logger: logger)
 
         let jetStream = try connection.jetStream()
         try await StreamSetup.createStreams(jetStream, subjects: subjects)

@@ -38,9 +38,8 @@ struct BillingCommand: AsyncParsableCommand {
             do {
                 let config = try BillingConfig.from(ServiceRuntime.environment())
                 let logger = ServiceRuntime.makeLogger("tollgate-billing", level: config.common.logLevel)
-                guard let location = DatabaseLocation(url: config.databaseURL) else { throw ValidationError("bad database URL") }
-                let database = try ServiceDatabase(location: location, logger: logger)
-                try await database.migrate(BillingMigrations.all)
+                let database = try await ServiceDatabase.open(
+                    url: config.databaseURL, migrations: BillingMigrations.all, logger: logger)
                 await database.shutdown()
             } catch {
                 StartupFailure.exit("tollgate-billing", error)

@@ -8,11 +8,8 @@ public struct BillingConfig: Sendable {
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> BillingConfig {
         var reader = EnvironmentReader(environment)
         let common = CommonConfig.read(&reader)
-        let databaseURL = reader.string(
+        let databaseURL = reader.databaseURL(
             "TOLLGATE_BILLING_DATABASE_URL", default: common.defaultDatabaseURL(service: "billing"))
-        if !(databaseURL == "sqlite::memory:" || databaseURL.hasPrefix("sqlite://") || databaseURL.hasPrefix("postgres")) {
-            reader.addProblem("TOLLGATE_BILLING_DATABASE_URL: expected sqlite://PATH, sqlite::memory: or postgres://…")
-        }
         try reader.finish()
         return BillingConfig(common: common, databaseURL: databaseURL)
     }

@@ -2,7 +2,6 @@ import FluentKit
 import Foundation
 import Logging
 import ServiceLifecycle
-import TollgateConfig
 import TollgateContracts
 import TollgateMessaging
 import TollgatePersistence
@@ -24,11 +23,8 @@ public struct BillingService: Sendable {
         -> BillingService
     {
         let subjects = Subjects(prefix: config.common.prefix)
-        guard let location = DatabaseLocation(url: config.databaseURL) else {
-            throw ConfigurationError(problems: ["TOLLGATE_BILLING_DATABASE_URL is not a database URL"])
-        }
-        let database = try ServiceDatabase(location: location, logger: logger)
-        try await database.migrate(BillingMigrations.all)
+        let database = try await ServiceDatabase.open(
+            url: config.databaseURL, migrations: BillingMigrations.all, logger: logger)
         try await StreamSetup.createStreams(try connection.jetStream(), subjects: subjects)
 
         let plans = PlanHandlers(database: database)

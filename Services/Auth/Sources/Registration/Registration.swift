@@ -16,9 +16,11 @@ struct Registration: Sendable {
     func register(_ input: RegisterRequest) async throws -> User {
         let email = input.email.trimmingCharacters(in: .whitespacesAndNewlines)
         let username = input.username.trimmingCharacters(in: .whitespacesAndNewlines)
-        let user = User(email: email, username: username, passwordHash: try await hasher.hash(input.password))
-        // A quick check gives the clear answer in the common case; the unique indexes decide races.
+        let user = User(email: email, username: username, passwordHash: nil)
+        // A quick check gives the clear answer in the common case (before paying for a hash); the
+        // unique indexes decide races.
         if try await isTaken(user) { throw AuthError.emailOrUsernameTaken }
+        user.passwordHash = try await hasher.hash(input.password)
         let linkToken = SecureRandom.token()
         do {
             try await database.database.transaction { transaction in

@@ -45,9 +45,15 @@ public struct UserResponse: Codable, Sendable, Equatable {
     public let provider: String
 
     public init(_ user: User) {
-        id = (user.id ?? UUID()).uuidString.lowercased()
-        email = user.email
-        username = user.username
-        provider = user.provider
+        self.init(
+            id: (user.id ?? UUID()).uuidString.lowercased(), email: user.email, username: user.username,
+            provider: user.provider)
+    }
+
+    init(id: String, email: String, username: String, provider: String) {
+        self.id = id
+        self.email = email
+        self.username = username
+        self.provider = provider
     }
 }

@@ -22,6 +22,7 @@ public struct GatewayResponder: HTTPResponder {
 
     static let requestIDField = HTTPField.Name("X-Request-ID")!
     static let forwardedForField = HTTPField.Name("X-Forwarded-For")!
+    static let traceParentField = HTTPField.Name("traceparent")!
     static let replyFields = EnvelopeHeader.forwardedReplyHeaders.compactMap { name in
         HTTPField.Name(name).map { (name, $0) }
     }
@@ -114,23 +115,24 @@ public struct GatewayResponder: HTTPResponder {
         guard connection.isConnected else {
             return ErrorResponse.make(503, "Service unavailable", headers: limitHeaders)
         }
+        // `add`, not the subscript: every name is set once, and the subscript scans for duplicates.
         var headers = NatsHeaders()
-        headers[EnvelopeHeader.method] = route.method
-        headers[EnvelopeHeader.path] = request.uri.path
+        headers.add(EnvelopeHeader.method, route.method)
+        headers.add(EnvelopeHeader.path, request.uri.path)
         if !parameters.isEmpty, let json = try? JSONEncoder().encode(parameters) {
-            headers[EnvelopeHeader.pathParameters] = String(decoding: json, as: UTF8.self)
+            headers.add(EnvelopeHeader.pathParameters, String(decoding: json, as: UTF8.self))
         }
-        if let query = request.uri.query, !query.isEmpty { headers[EnvelopeHeader.query] = query }
-        headers[EnvelopeHeader.clientIP] = client
-        headers[EnvelopeHeader.requestID] = requestID
-        if let cookie = request.headers[.cookie] { headers[EnvelopeHeader.cookie] = cookie }
-        if let agent = request.headers[.userAgent] { headers[EnvelopeHeader.userAgent] = agent }
-        if let type = request.headers[.contentType] { headers[EnvelopeHeader.contentType] = type }
-        if let trace = request.headers[HTTPField.Name("traceparent")!] { headers[EnvelopeHeader.traceParent] = trace }
+        if let query = request.uri.query, !query.isEmpty { headers.add(EnvelopeHeader.query, query) }
+        headers.add(EnvelopeHeader.clientIP, client)
+        headers.add(EnvelopeHeader.requestID, requestID)
+        if let cookie = request.headers[.cookie] { headers.add(EnvelopeHeader.cookie, cookie) }
+        if let agent = request.headers[.userAgent] { headers.add(EnvelopeHeader.userAgent, agent) }
+        if let type = request.headers[.contentType] { headers.add(EnvelopeHeader.contentType, type) }
+        if let trace = request.headers[Self.traceParentField] { headers.add(EnvelopeHeader.traceParent, trace) }
         if let principal {
-            headers[EnvelopeHeader.principalUser] = principal.sub
-            headers[EnvelopeHeader.principalSession] = principal.sid
-            headers[EnvelopeHeader.principalRole] = principal.role
+            headers.add(EnvelopeHeader.principalUser, principal.sub)
+            headers.add(EnvelopeHeader.principalSession, principal.sid)
+            headers.add(EnvelopeHeader.principalRole, principal.role)
         }
         do {
             let reply = try await connection.request(route.subject, payload: body, headers: headers, timeout: route.timeout)
@@ -156,12 +158,12 @@ public struct GatewayResponder: HTTPResponder {
         guard let header = request.headers[.authorization] else {
             return .failure(ResponseFailure(ErrorResponse.make(401, "Not authenticated", headers: challenge)))
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, String(parts[0]).caseInsensitiveASCIIEquals("bearer") else {
             return .failure(ResponseFailure(ErrorResponse.make(401, "Not authenticated", headers: challenge)))
         }
         do {
-            return .success(try verifier.verify(String(parts[1]).trimmingCharacters(in: .whitespaces)))
+            return .success(try verifier.verify(String(parts[1].drop { $0 == " " })))
         } catch {
             logger.debug("token refused", metadata: ["reason": "\(error)"])
             challenge[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
@@ -204,12 +206,19 @@ public struct GatewayResponder: HTTPResponder {
 
     /// Keeps a well-formed incoming `X-Request-ID` (for tracing across systems), or makes one.
     static func requestID(from header: String?) -> String {
-        if let header, (1...128).contains(header.utf8.count),
-            header.utf8.allSatisfy({ $0 < 128 && (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")) })
-        {
+        if let header, (1...128).contains(header.utf8.count), header.utf8.allSatisfy(Self.isRequestIDByte) {
             return header
         }
-        return UUID().uuidString.lowercased()
+        return RequestID.make()
+    }
+
+    private static func isRequestIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            true
+        default: false
+        }
     }
 }
 
@@ -233,5 +242,12 @@ enum JSONResponse {
         let body = (try? JSONEncoder().encode(value)) ?? Data()
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension String {
+    func caseInsensitiveASCIIEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count
+            && zip(utf8, other.utf8).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
     }
 }

@@ -27,6 +27,7 @@ public struct AccessTokenVerifier: Sendable {
     let audience: String
     /// Tolerated clock difference between Auth and the gateway.
     let leeway: Int64 = 30
+    private let cache = VerifiedTokenCache()
 
     public init(state: SharedState, issuer: String, audience: String) {
         self.state = state
@@ -53,6 +54,25 @@ public struct AccessTokenVerifier: Sendable {
     }
 
     public func verify(_ token: String, now: Date = Date()) throws(TokenRejection) -> AccessTokenClaims {
+        let nowSeconds = Int64(now.timeIntervalSince1970)
+        let claims: AccessTokenClaims
+        if let cached = cache.entry(for: token), state.key(kid: cached.kid) != nil {
+            claims = cached.claims
+        } else {
+            let (checked, kid) = try verifySignatureAndClaims(token)
+            cache.store(VerifiedTokenCache.Entry(claims: checked, kid: kid), for: token, now: nowSeconds)
+            claims = checked
+        }
+        // Checked on every request, cached or not: time passes and revocations arrive.
+        guard claims.exp > nowSeconds - leeway else { throw .expired }
+        for key in [Revocation.userKey(claims.sub), Revocation.sessionKey(claims.sid)] {
+            if let revokedAt = state.revokedAt(key: key), claims.iat <= revokedAt { throw .revoked }
+        }
+        return claims
+    }
+
+    /// Everything that depends only on the token's text and the key: done once per token.
+    private func verifySignatureAndClaims(_ token: String) throws(TokenRejection) -> (AccessTokenClaims, String) {
         // A bound on the work a client can ask for; real tokens are well under 1 KiB.
         guard token.utf8.count <= 4096 else { throw .malformed }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
@@ -61,11 +81,9 @@ public struct AccessTokenVerifier: Sendable {
         else { throw .malformed }
         guard let header = try? JSONDecoder().decode(Header.self, from: headerData) else { throw .malformed }
         guard header.alg == "EdDSA", header.crit == nil else { throw .unsupportedAlgorithm }
-        guard let kid = header.kid, let jwk = state.key(kid: kid), jwk.kty == "OKP", jwk.crv == "Ed25519",
-            let rawKey = Base64URL.decode(jwk.x), let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: rawKey)
-        else { throw .unknownKey }
+        guard let kid = header.kid, let key = state.key(kid: kid) else { throw .unknownKey }
         let signedPart = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        guard publicKey.isValidSignature(signature, for: signedPart) else { throw .badSignature }
+        guard key.publicKey.isValidSignature(signature, for: signedPart) else { throw .badSignature }
 
         guard let claims = try? JSONDecoder().decode(LooseClaims.self, from: payloadData) else { throw .malformed }
         guard let exp = claims.exp else { throw .missingClaim("exp") }
@@ -78,13 +96,9 @@ public struct AccessTokenVerifier: Sendable {
         guard typ == AccessTokenClaims.accessType else { throw .wrongType }
         guard iss == issuer else { throw .wrongIssuer }
         guard aud == audience else { throw .wrongAudience }
-        let nowSeconds = Int64(now.timeIntervalSince1970)
-        guard exp > nowSeconds - leeway else { throw .expired }
-
-        for key in [Revocation.userKey(sub.lowercased()), Revocation.sessionKey(sid.lowercased())] {
-            if let revokedAt = state.revokedAt(key: key), iat <= revokedAt { throw .revoked }
-        }
-        return AccessTokenClaims(
-            sub: sub, sid: sid, role: claims.role ?? "user", typ: typ, iss: iss, aud: aud, iat: iat, exp: exp, jti: "")
+        let verified = AccessTokenClaims(
+            sub: sub.lowercased(), sid: sid.lowercased(), role: claims.role ?? "user", typ: typ, iss: iss, aud: aud,
+            iat: iat, exp: exp, jti: "")
+        return (verified, kid)
     }
 }

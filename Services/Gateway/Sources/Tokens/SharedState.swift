@@ -1,22 +1,40 @@
+import Crypto
 import Foundation
 import Synchronization
 import TollgateContracts
+import TollgateSecurity
+
+/// A published signing key, parsed once when it arrives rather than on every request.
+public struct VerificationKey: Sendable {
+    public let jwk: PublicJWK
+    public let publicKey: Curve25519.Signing.PublicKey
+
+    public init?(_ jwk: PublicJWK) {
+        guard jwk.kty == "OKP", jwk.crv == "Ed25519", let raw = Base64URL.decode(jwk.x),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        else { return nil }
+        self.jwk = jwk
+        self.publicKey = key
+    }
+}
 
 /// The gateway's local copy of the key-value buckets it reads on every request: public signing keys
 /// and revocations. Kept current by `SharedStateWatcher`; read without any round trip.
 public final class SharedState: Sendable {
-    private let keys = Mutex<[String: PublicJWK]>([:])
+    private let keys = Mutex<[String: VerificationKey]>([:])
     private let revocations = Mutex<[String: Int64]>([:])
     private let loadedBuckets = Mutex<Set<String>>([])
 
     public init() {}
 
-    public func key(kid: String) -> PublicJWK? {
+    public func key(kid: String) -> VerificationKey? {
         keys.withLock { $0[kid] }
     }
 
+    /// Adds or replaces a key; nil (or a key that is not a valid Ed25519 JWK) removes it.
     public func setKey(_ jwk: PublicJWK?, kid: String) {
-        keys.withLock { $0[kid] = jwk }
+        let key = jwk.flatMap(VerificationKey.init)
+        keys.withLock { $0[kid] = key }
     }
 
     public var keyCount: Int { keys.withLock { $0.count } }
