@@ -16,7 +16,8 @@ run: release
 test: deps
 	@.ci/install-deps --test
 	swift build --build-tests
-	swift test
+	@# Tests kill their nats-servers at exit; a crashed test process cannot, so orphans are reaped here.
+	swift test; status=$$?; pkill -P 1 -f 'nats-server .*tollgate-nats-' || true; exit $$status
 
 bench: deps
 	@.ci/install-deps --bench

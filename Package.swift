@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
@@ -63,6 +64,7 @@ let package = Package(
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/Persistence", swiftSettings: swiftSettings),
@@ -95,6 +97,7 @@ let package = Package(
             dependencies: [
                 "TollgateServiceKit", "TollgateSecurity", "TollgatePersistence",
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Services/Auth/Sources", swiftSettings: swiftSettings),
@@ -145,7 +148,8 @@ let package = Package(
             ],
             path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
-            name: "SharedTests", dependencies: ["TollgateTestSupport"],
+            name: "SharedTests",
+            dependencies: ["TollgateTestSupport", .product(name: "FluentKit", package: "fluent-kit")],
             path: "Tests/SharedTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
@@ -156,7 +160,11 @@ let package = Package(
             dependencies: ["TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/AuthTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TollgateTestSupport"],
+            name: "EndToEndTests",
+            dependencies: [
+                "TollgateTestSupport", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,9 @@ public struct Subjects: Sendable, Equatable {
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
 
+    /// Auth instances tell each other that a user's row changed (core NATS, every instance listens).
+    public var authUserChanged: String { "\(prefix).auth.internal.user-changed" }
+
     /// Readiness: every service answers a request here.
     public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
 

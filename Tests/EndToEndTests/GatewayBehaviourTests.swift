@@ -153,6 +153,17 @@ struct GatewayBehaviourTests {
             }
             #expect(ContinuousClock.now - started < .seconds(10))
 
+            // The revocations watch survived the restart: a revocation made now still reaches the gateway.
+            let (userID, doomed, _) = try await AccessTokenTests.signIn(system, "doomed")
+            let connection = try await NatsConnection.connect(url: nats.url, name: "test", logger: .init(label: "t"))
+            let bucket = try await connection.jetStream().keyValue(KeyValueSettings(bucket: system.subjects.revocationsBucket))
+            try await bucket.put(
+                Revocation.userKey(userID), JSONEncoder().encode(Revocation(revokedAt: Int64(Date().timeIntervalSince1970) + 1)))
+            _ = try await eventually("revocation after restart", timeout: .seconds(5)) {
+                try await system.client.get("/me", token: doomed).status == 401 ? true : nil
+            }
+            await connection.drain()
+
             // JetStream works again too: a new registration's email arrives.
             let registered = try await system.client.post(
                 "/register", json: ["email": "after@example.com", "username": "after", "password": "password-1"])

@@ -16,6 +16,8 @@ public struct AuthConfig: Sendable {
     public var publicURL: String
     /// Folder of the signing keys.
     public var keysDirectory: String
+    /// How long an Auth instance may answer `/me` from memory (0: always read the database).
+    public var userCacheLifetime: Duration
 
     /// The refresh cookie is `Secure` outside development.
     public var secureCookies: Bool { common.environment == .production }
@@ -40,7 +42,8 @@ public struct AuthConfig: Sendable {
                 iterations: UInt32(reader.int("TOLLGATE_ARGON2_ITERATIONS", default: 3, in: 1...20)),
                 parallelism: UInt32(reader.int("TOLLGATE_ARGON2_PARALLELISM", default: 1, in: 1...16))),
             publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
-            keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"))
+            keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"),
+            userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600))
         try reader.finish()
         return config
     }

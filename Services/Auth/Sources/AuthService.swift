@@ -12,9 +12,10 @@ public struct AuthService: Sendable {
     public let router: ServiceRouter
     public let relay: OutboxRelay
     public let database: ServiceDatabase
+    let userChanges: UserChangeListener
 
     /// Every long-running part, for a ServiceGroup.
-    public var services: [any Service] { [relay, router] }
+    public var services: [any Service] { [relay, userChanges, router] }
 
     public static func start(config: AuthConfig, connection: NatsConnection, logger: Logger) async throws
         -> AuthService
@@ -45,12 +46,15 @@ public struct AuthService: Sendable {
                 verificationLinkLifetime: config.verificationLinkLifetime),
             relay: relay)
         let login = LoginHandler(login: PasswordLogin(database: database, hasher: hasher), sessions: sessions, cookie: cookie)
-        let me = MeHandler(database: database)
+        let users = UserDirectory(
+            database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
+            subjects: subjects, logger: logger)
+        let me = MeHandler(users: users)
 
         let router = ServiceRouter(connection: connection, service: .auth, subjects: subjects, logger: logger)
         router.on(subjects.authRegister, registration.handle)
         router.on(subjects.authLogin, login.handle)
         router.onAuthenticated(subjects.authMe, me.handle)
-        return AuthService(router: router, relay: relay, database: database)
+        return AuthService(router: router, relay: relay, database: database, userChanges: users.changeListener())
     }
 }
