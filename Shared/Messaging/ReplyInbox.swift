@@ -18,8 +18,9 @@ final class ReplyInbox: @unchecked Sendable {
     private let prefix: String
     private let pending = Mutex<Waiting>(Waiting())
     private let nextToken = Atomic<UInt64>(1)
-    private var handle: OpaquePointer?
     private let timer: any DispatchSourceTimer
+    /// Set once in init; destroyed by the completion callback, when libnats is done with it.
+    private var subscription: OpaquePointer?
 
     init(connection: OpaquePointer) throws(NatsError) {
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tollgate.nats.request-timeouts"))
@@ -40,7 +41,7 @@ final class ReplyInbox: @unchecked Sendable {
         }
         natsSubscription_SetOnCompleteCB(sub, replyInboxCompleted, closure)
         natsSubscription_SetPendingLimits(sub, -1, -1)
-        handle = sub
+        subscription = sub
         timer.setEventHandler { [weak self] in self?.expireDue() }
     }
 
@@ -98,6 +99,11 @@ final class ReplyInbox: @unchecked Sendable {
         for continuation in expired { continuation.resume(throwing: NatsError.timeout) }
     }
 
+    fileprivate func destroySubscription() {
+        if let subscription { natsSubscription_Destroy(subscription) }
+        subscription = nil
+    }
+
     /// Fails every waiting request; used when the connection closes.
     func failAll(_ error: NatsError) {
         let waiting = pending.withLock { waiting in
@@ -106,19 +112,13 @@ final class ReplyInbox: @unchecked Sendable {
         }
         for continuation in waiting { continuation.resume(throwing: error) }
     }
-
-    func close() {
-        if let handle {
-            natsSubscription_Unsubscribe(handle)
-            natsSubscription_Destroy(handle)
-        }
-        handle = nil
-    }
 }
 
 private func replyInboxCompleted(_ closure: UnsafeMutableRawPointer?) {
     guard let closure else { return }
-    Unmanaged<ReplyInbox>.fromOpaque(closure).release()
+    let inbox = Unmanaged<ReplyInbox>.fromOpaque(closure)
+    inbox.takeUnretainedValue().destroySubscription()
+    inbox.release()
 }
 
 private func replyCallback(
