@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TollgateMessaging
 import TollgateTestSupport
@@ -42,25 +43,24 @@ struct NatsCoreTests {
         for index in 0..<200 { try nats.connection.publish(nats.subject("work"), payload: Data("\(index)".utf8)) }
         try await nats.connection.flush()
 
+        let total = Tally()
         let counts = await withTaskGroup(of: [String].self) { group in
             for subscription in [first, second] {
                 group.addTask {
                     var seen: [String] = []
-                    let deadline = ContinuousClock.now + .seconds(2)
                     for await message in subscription {
                         seen.append(String(decoding: message.payload, as: UTF8.self))
-                        if ContinuousClock.now > deadline { break }
-                        if seen.count == 200 { break }
+                        total.count.add(1, ordering: .relaxed)
                     }
                     return seen
                 }
             }
-            // Both streams stay open; end them once everything has been seen.
-            Task {
-                try? await Task.sleep(for: .milliseconds(700))
-                first.unsubscribe()
-                second.unsubscribe()
+            // Both streams stay open; end them once all 200 have arrived (or a generous deadline).
+            _ = try? await eventually("200 messages", timeout: .seconds(10)) {
+                total.count.load(ordering: .relaxed) >= 200 ? true : nil
             }
+            first.unsubscribe()
+            second.unsubscribe()
             return await group.reduce(into: [[String]]()) { $0.append($1) }
         }
         let all = counts.flatMap { $0 }
@@ -173,4 +173,9 @@ struct NatsCoreTests {
         }
         #expect(await received.value == count / 2)
     }
+}
+
+/// A counter shared by concurrent tasks.
+final class Tally: Sendable {
+    let count = Atomic<Int>(0)
 }
