@@ -15,6 +15,10 @@ public struct Subjects: Sendable, Equatable {
     public var authRegister: String { route(RouteSubject.authRegister) }
     public var authLogin: String { route(RouteSubject.authLogin) }
     public var authMe: String { route(RouteSubject.authMe) }
+    public var authRefresh: String { route(RouteSubject.authRefresh) }
+    public var authLogout: String { route(RouteSubject.authLogout) }
+    public var authLogoutAll: String { route(RouteSubject.authLogoutAll) }
+    public var authDeactivate: String { route(RouteSubject.authDeactivate) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
 
@@ -56,11 +60,18 @@ public enum RouteSubject {
     public static let authRegister = "auth.register"
     public static let authLogin = "auth.login"
     public static let authMe = "auth.me"
+    public static let authRefresh = "auth.refresh"
+    public static let authLogout = "auth.logout"
+    public static let authLogoutAll = "auth.logout-all"
+    public static let authDeactivate = "auth.deactivate"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
 
     /// Every route subject some service answers; the gateway config is checked against it.
-    public static let all: Set<String> = [authRegister, authLogin, authMe, billingPlansList, billingPlansGet]
+    public static let all: Set<String> = [
+        authRegister, authLogin, authMe, authRefresh, authLogout, authLogoutAll, authDeactivate,
+        billingPlansList, billingPlansGet,
+    ]
 }
 
 public enum ServiceName: String, Sendable, CaseIterable, Codable {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateContracts
 import TollgateMessaging
+import TollgateServiceKit
 import TollgateTestSupport
 
 @Suite("Access tokens at the gateway")
@@ -88,7 +89,7 @@ struct AccessTokenTests {
             #expect(try await system.client.get("/me", token: sessionToken).status == 200)
 
             let connection = try await NatsConnection.connect(url: system.nats.url, name: "test", logger: .init(label: "t"))
-            let bucket = try await connection.jetStream().keyValue(KeyValueSettings(bucket: system.subjects.revocationsBucket))
+            let bucket = try await connection.jetStream().keyValue(SharedBuckets.revocations(system.subjects))
             let revokedAt = Int64(Date().timeIntervalSince1970) + 1
             try await bucket.put(Revocation.sessionKey(sessionID), JSONEncoder().encode(Revocation(revokedAt: revokedAt)))
             _ = try await eventually("session token refused") {

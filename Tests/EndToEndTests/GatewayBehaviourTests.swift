@@ -3,6 +3,7 @@ import GatewayService
 import Testing
 import TollgateContracts
 import TollgateMessaging
+import TollgateServiceKit
 import TollgateTestSupport
 
 @Suite("Gateway behaviour")
@@ -156,7 +157,7 @@ struct GatewayBehaviourTests {
             // The revocations watch survived the restart: a revocation made now still reaches the gateway.
             let (userID, doomed, _) = try await AccessTokenTests.signIn(system, "doomed")
             let connection = try await NatsConnection.connect(url: nats.url, name: "test", logger: .init(label: "t"))
-            let bucket = try await connection.jetStream().keyValue(KeyValueSettings(bucket: system.subjects.revocationsBucket))
+            let bucket = try await connection.jetStream().keyValue(SharedBuckets.revocations(system.subjects))
             try await bucket.put(
                 Revocation.userKey(userID), JSONEncoder().encode(Revocation(revokedAt: Int64(Date().timeIntervalSince1970) + 1)))
             _ = try await eventually("revocation after restart", timeout: .seconds(5)) {

@@ -8,6 +8,7 @@ import ServiceLifecycle
 import Synchronization
 import TollgateContracts
 import TollgateMessaging
+import TollgatePersistence
 import TollgateServiceKit
 import WebhookService
 
@@ -25,6 +26,8 @@ public final class TestSystem: Sendable {
         /// Keep gateway.yaml's rate limits as written; by default they are raised so tests that send
         /// many requests from one address are not throttled (the policy tests add their own).
         public var keepConfiguredRateLimits = false
+        /// Extra variables for every service (they win over the test defaults).
+        public var environment: [String: String] = [:]
 
         public init() {}
     }
@@ -70,6 +73,7 @@ public final class TestSystem: Sendable {
         ]
         if let url = options.authDatabaseURL { environment["TOLLGATE_AUTH_DATABASE_URL"] = url }
         if let url = options.billingDatabaseURL { environment["TOLLGATE_BILLING_DATABASE_URL"] = url }
+        environment.merge(options.environment) { _, override in override }
         self.environment = environment
     }
 
@@ -190,6 +194,13 @@ public final class TestSystem: Sendable {
         file.routes += options.extraRoutes
         file.policies.merge(options.extraPolicies) { _, new in new }
         return file
+    }
+
+    /// Auth's database, opened beside the running service (for assertions on stored rows).
+    public func authDatabase() throws -> ServiceDatabase {
+        let url = environment["TOLLGATE_AUTH_DATABASE_URL"] ?? "sqlite://\(data.path)/auth.sqlite"
+        guard let location = DatabaseLocation(url: url) else { throw DeadlineExceeded(what: "auth database URL") }
+        return try ServiceDatabase(location: location, logger: Logger(label: "test-auth-db"))
     }
 
     /// Every `.eml` file in the mail folder addressed to `address`.

@@ -18,6 +18,8 @@ public struct AuthConfig: Sendable {
     public var keysDirectory: String
     /// How long an Auth instance may answer `/me` from memory (0: always read the database).
     public var userCacheLifetime: Duration
+    /// A rotated refresh token presented again this soon (two tabs at once) is not treated as theft.
+    public var refreshReuseGrace: Duration
 
     /// The refresh cookie is `Secure` outside development.
     public var secureCookies: Bool { common.environment == .production }
@@ -43,7 +45,8 @@ public struct AuthConfig: Sendable {
                 parallelism: UInt32(reader.int("TOLLGATE_ARGON2_PARALLELISM", default: 1, in: 1...16))),
             publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
             keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"),
-            userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600))
+            userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600),
+            refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300))
         try reader.finish()
         return config
     }

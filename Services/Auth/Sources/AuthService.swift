@@ -27,7 +27,7 @@ public struct AuthService: Sendable {
         let jetStream = try connection.jetStream()
         try await StreamSetup.createStreams(jetStream, subjects: subjects)
         let signingKeys = try SigningKeyStore(directory: config.keysDirectory).loadOrCreate()
-        let jwks = try await jetStream.keyValue(KeyValueSettings(bucket: subjects.jwksBucket))
+        let jwks = try await jetStream.keyValue(SharedBuckets.jwks(subjects))
         try await JWKSPublisher(bucket: jwks).publish(signingKeys)
         let tokens = try await AccessTokenIssuer(
             signingKeys: signingKeys, issuer: config.issuer, audience: config.audience,
@@ -50,11 +50,25 @@ public struct AuthService: Sendable {
             database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
             subjects: subjects, logger: logger)
         let me = MeHandler(users: users)
+        let sessionStore = SessionStore(database: database)
+        let revocations = RevocationPublisher(bucket: try await jetStream.keyValue(SharedBuckets.revocations(subjects)))
+        let sessionHandlers = SessionHandlers(
+            rotation: RefreshRotation(
+                database: database, sessions: sessionStore, refreshTokenLifetime: config.refreshTokenLifetime,
+                grace: config.refreshReuseGrace),
+            sessions: sessionStore, revocations: revocations, tokens: tokens, database: database, cookie: cookie,
+            logger: logger)
+        let deactivate = DeactivateHandler(
+            database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie)
 
         let router = ServiceRouter(connection: connection, service: .auth, subjects: subjects, logger: logger)
         router.on(subjects.authRegister, registration.handle)
         router.on(subjects.authLogin, login.handle)
         router.onAuthenticated(subjects.authMe, me.handle)
+        router.on(subjects.authRefresh, sessionHandlers.refresh)
+        router.onAuthenticated(subjects.authLogout, sessionHandlers.logout)
+        router.onAuthenticated(subjects.authLogoutAll, sessionHandlers.logoutAll)
+        router.onAuthenticated(subjects.authDeactivate, deactivate.handle)
         return AuthService(router: router, relay: relay, database: database, userChanges: users.changeListener())
     }
 }

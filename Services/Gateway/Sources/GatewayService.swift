@@ -10,7 +10,6 @@ public enum GatewayService {
     /// Builds the application. `onServerRunning` receives the bound port (useful with port 0).
     public static func makeApplication(
         config: GatewayConfig, routesFile: RoutesFile, connection: NatsConnection, logger: Logger,
-        accessTokenLifetime: Duration = .seconds(900),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let subjects = Subjects(prefix: config.common.prefix)
@@ -18,8 +17,7 @@ public enum GatewayService {
         let state = SharedState()
         let jetStream = try connection.jetStream()
         let watcher = SharedStateWatcher(
-            jetStream: jetStream, subjects: subjects, state: state, accessTokenLifetime: accessTokenLifetime,
-            logger: logger)
+            jetStream: jetStream, subjects: subjects, state: state, logger: logger)
         let responder = GatewayResponder(
             routes: routes,
             verifier: AccessTokenVerifier(state: state, issuer: config.issuer, audience: config.audience),

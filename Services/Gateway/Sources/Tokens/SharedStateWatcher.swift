@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import TollgateContracts
 import TollgateMessaging
+import TollgateServiceKit
 
 /// Watches the JWKS and revocations buckets and mirrors them into `SharedState`.
 /// If a watch ends (NATS restarted), it is opened again.
@@ -10,18 +11,13 @@ public struct SharedStateWatcher: Service {
     let jetStream: JetStream
     let subjects: Subjects
     let state: SharedState
-    let accessTokenLifetime: Duration
     let logger: Logger
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.keepWatching(KeyValueSettings(bucket: subjects.jwksBucket), apply: applyKey) }
-                group.addTask {
-                    await self.keepWatching(
-                        KeyValueSettings(bucket: subjects.revocationsBucket, ttl: accessTokenLifetime + .seconds(60)),
-                        apply: applyRevocation)
-                }
+                group.addTask { await self.keepWatching(SharedBuckets.jwks(subjects), apply: applyKey) }
+                group.addTask { await self.keepWatching(SharedBuckets.revocations(subjects), apply: applyRevocation) }
             }
         }
     }

@@ -1,0 +1,29 @@
+import FluentKit
+import Foundation
+import TollgatePersistence
+import TollgateServiceKit
+
+/// `POST /deactivate`: the account becomes inactive, every session ends, and every gateway refuses
+/// the user's access tokens from the next revocation update on.
+struct DeactivateHandler: Sendable {
+    let database: ServiceDatabase
+    let sessions: SessionStore
+    let revocations: RevocationPublisher
+    let users: UserDirectory
+    let cookie: RefreshCookie
+
+    private struct Message: Encodable {
+        let message: String
+    }
+
+    func handle(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        try await database.database.transaction { db in
+            try await User.query(on: db).filter(\.$id == principal.userID).set(\.$isActive, to: false).update()
+            _ = try await sessions.endAll(of: principal.userID, on: db)
+        }
+        users.changed(principal.userID)
+        try await revocations.revokeUser(principal.userID)
+        return ServiceResponse.json(202, Message(message: "User deactivated."))
+            .adding(header: "Set-Cookie", cookie.clearing())
+    }
+}

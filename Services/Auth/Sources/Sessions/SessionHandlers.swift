@@ -1,0 +1,78 @@
+import FluentKit
+import Foundation
+import Logging
+import TollgatePersistence
+import TollgateServiceKit
+
+/// `POST /refresh-token`, `POST /logout` and `POST /logout-all`.
+struct SessionHandlers: Sendable {
+    let rotation: RefreshRotation
+    let sessions: SessionStore
+    let revocations: RevocationPublisher
+    let tokens: AccessTokenIssuer
+    let database: ServiceDatabase
+    let cookie: RefreshCookie
+    let logger: Logger
+
+    /// Native apps may send the token in the body instead of the cookie.
+    private struct RefreshBody: Decodable {
+        let refresh_token: String?
+    }
+
+    private struct TokenResponse: Encodable {
+        let token: String
+        let type = "Bearer"
+    }
+
+    private struct Message: Encodable {
+        let message: String
+    }
+
+    func refresh(_ request: ServiceRequest) async throws -> ServiceResponse {
+        var presented = request.cookies[RefreshCookie.name]
+        if presented == nil, !request.body.isEmpty {
+            presented = try request.decode(RefreshBody.self).refresh_token
+        }
+        guard let presented, !presented.isEmpty, presented.utf8.count <= 256 else {
+            throw refused("Refresh token missing")
+        }
+        switch try await rotation.rotate(presented) {
+        case .invalid:
+            throw refused("Refresh token is invalid or expired")
+        case .reuseDetected(let sessionID):
+            logger.warning("refresh token reused after rotation; session ended", metadata: ["session": "\(sessionID)"])
+            try await revocations.revokeSession(sessionID)
+            throw refused("Refresh token is invalid or expired")
+        case .rotated(let sessionID, let userID, let refreshToken):
+            guard let user = try await User.find(userID, on: database.database), user.isActive else {
+                throw refused("Refresh token is invalid or expired")
+            }
+            let accessToken = try await tokens.issue(userID: userID, sessionID: sessionID, role: user.role)
+            return ServiceResponse.json(200, TokenResponse(token: accessToken))
+                .adding(header: "Set-Cookie", cookie.setting(refreshToken))
+                .adding(header: "Cache-Control", "no-store")
+        }
+    }
+
+    func logout(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        if let sessionID = UUID(uuidString: principal.sessionID) {
+            try await sessions.end(sessionID, userID: principal.userID)
+            try await revocations.revokeSession(sessionID)
+        }
+        return ServiceResponse.json(200, Message(message: "Logged out."))
+            .adding(header: "Set-Cookie", cookie.clearing())
+    }
+
+    func logoutAll(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        // Session by session rather than the whole user: a sign-in right after must still work.
+        for sessionID in try await sessions.endAll(of: principal.userID) {
+            try await revocations.revokeSession(sessionID)
+        }
+        return ServiceResponse.json(200, Message(message: "Logged out of every session."))
+            .adding(header: "Set-Cookie", cookie.clearing())
+    }
+
+    private func refused(_ detail: String) -> HTTPFailure {
+        HTTPFailure(401, detail, headers: [("Set-Cookie", cookie.clearing())])
+    }
+}
