@@ -1,10 +1,11 @@
-/// Argon2id cost parameters. Defaults follow OWASP's guidance for Argon2id; tests lower them.
+/// Argon2id cost parameters. Defaults follow OWASP's guidance for Argon2id (19 MiB, 2 passes, one
+/// lane); tests lower them.
 public struct Argon2Parameters: Sendable, Equatable {
     public var memoryKiB: UInt32
     public var iterations: UInt32
     public var parallelism: UInt32
 
-    public init(memoryKiB: UInt32 = 65536, iterations: UInt32 = 3, parallelism: UInt32 = 1) {
+    public init(memoryKiB: UInt32 = 19456, iterations: UInt32 = 2, parallelism: UInt32 = 1) {
         self.memoryKiB = memoryKiB
         self.iterations = iterations
         self.parallelism = parallelism

@@ -31,6 +31,11 @@ public struct ServiceResponse: Sendable {
         json(422, ValidationErrorBody(errors: errors))
     }
 
+    /// The contract's `{"message": …}` answers.
+    public static func message(_ status: Int, _ text: String) -> ServiceResponse {
+        json(status, ["message": text])
+    }
+
     public static func noContent() -> ServiceResponse {
         ServiceResponse(status: 204)
     }

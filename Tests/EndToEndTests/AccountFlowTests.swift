@@ -106,6 +106,14 @@ struct AccountFlowTests {
             let errors = try #require(short.json["errors"] as? [String: String])
             #expect(Set(errors.keys) == ["email", "username", "password"])
 
+            let sameAsName = try await client.post(
+                "/register", json: ["email": "grace@example.com", "username": "grace.hopper", "password": "Grace.Hopper"])
+            #expect(sameAsName.status == 422)
+            #expect((sameAsName.json["errors"] as? [String: String])?["password"] == "Password must not be your email or username")
+            let sameAsEmail = try await client.post(
+                "/register", json: ["email": "longname@example.com", "username": "other", "password": "LONGNAME@example.com"])
+            #expect((sameAsEmail.json["errors"] as? [String: String])?["password"] != nil)
+
             let missing = try await client.post("/register", json: ["email": "a@example.com"])
             #expect(missing.status == 422)
             #expect((missing.json["errors"] as? [String: String])?["username"] == "Field required")

@@ -40,9 +40,12 @@ public struct AuthConfig: Sendable {
             verificationLinkLifetime: reader.seconds(
                 "TOLLGATE_VERIFICATION_TTL", default: .seconds(24 * 3600), in: 60...(30 * 86400)),
             argon2: Argon2Parameters(
-                memoryKiB: UInt32(reader.int("TOLLGATE_ARGON2_MEMORY_KIB", default: 65536, in: 1024...(4 * 1024 * 1024))),
-                iterations: UInt32(reader.int("TOLLGATE_ARGON2_ITERATIONS", default: 3, in: 1...20)),
-                parallelism: UInt32(reader.int("TOLLGATE_ARGON2_PARALLELISM", default: 1, in: 1...16))),
+                memoryKiB: UInt32(
+                    reader.int("TOLLGATE_ARGON2_MEMORY_KIB", default: Int(Argon2Parameters().memoryKiB), in: 1024...(4 * 1024 * 1024))),
+                iterations: UInt32(
+                    reader.int("TOLLGATE_ARGON2_ITERATIONS", default: Int(Argon2Parameters().iterations), in: 1...20)),
+                parallelism: UInt32(
+                    reader.int("TOLLGATE_ARGON2_PARALLELISM", default: Int(Argon2Parameters().parallelism), in: 1...16))),
             publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
             keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"),
             userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600),

@@ -12,10 +12,6 @@ struct DeactivateHandler: Sendable {
     let users: UserDirectory
     let cookie: RefreshCookie
 
-    private struct Message: Encodable {
-        let message: String
-    }
-
     func handle(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         try await database.database.transaction { db in
             try await User.query(on: db).filter(\.$id == principal.userID).set(\.$isActive, to: false).update()
@@ -23,7 +19,7 @@ struct DeactivateHandler: Sendable {
         }
         users.changed(principal.userID)
         try await revocations.revokeUser(principal.userID)
-        return ServiceResponse.json(202, Message(message: "User deactivated."))
+        return ServiceResponse.message(202, "User deactivated.")
             .adding(header: "Set-Cookie", cookie.clearing())
     }
 }

@@ -12,7 +12,11 @@ struct RegisterRequest: Decodable, Sendable {
         var errors: [String: String] = [:]
         if let problem = InputRules.emailProblem(email) { errors["email"] = problem }
         if let problem = InputRules.usernameProblem(username) { errors["username"] = problem }
-        if let problem = InputRules.passwordProblem(password) { errors["password"] = problem }
+        if let problem = InputRules.passwordProblem(password) {
+            errors["password"] = problem
+        } else if InputRules.isPasswordAnIdentifier(password, email: email, username: username) {
+            errors["password"] = "Password must not be your email or username"
+        }
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 }
@@ -36,6 +40,13 @@ enum InputRules {
             return "Username may contain letters, digits, '.', '_' and '-' only"
         }
         return nil
+    }
+
+    /// NIST 800-63B: no composition rules, but not a value an attacker tries first.
+    static func isPasswordAnIdentifier(_ password: String, email: String, username: String) -> Bool {
+        let candidate = CanonicalForm.of(password)
+        return candidate == CanonicalForm.of(email) || candidate == CanonicalForm.of(username)
+            || candidate == CanonicalForm.of(String(email.prefix { $0 != "@" }))
     }
 
     static func passwordProblem(_ password: String) -> String? {

@@ -24,10 +24,6 @@ struct SessionHandlers: Sendable {
         let type = "Bearer"
     }
 
-    private struct Message: Encodable {
-        let message: String
-    }
-
     func refresh(_ request: ServiceRequest) async throws -> ServiceResponse {
         var presented = request.cookies[RefreshCookie.name]
         if presented == nil, !request.body.isEmpty {
@@ -59,7 +55,7 @@ struct SessionHandlers: Sendable {
             try await sessions.end(sessionID, userID: principal.userID)
             try await revocations.revokeSession(sessionID)
         }
-        return ServiceResponse.json(200, Message(message: "Logged out."))
+        return ServiceResponse.message(200, "Logged out.")
             .adding(header: "Set-Cookie", cookie.clearing())
     }
 
@@ -68,7 +64,7 @@ struct SessionHandlers: Sendable {
         for sessionID in try await sessions.endAll(of: principal.userID) {
             try await revocations.revokeSession(sessionID)
         }
-        return ServiceResponse.json(200, Message(message: "Logged out of every session."))
+        return ServiceResponse.message(200, "Logged out of every session.")
             .adding(header: "Set-Cookie", cookie.clearing())
     }
 
