@@ -19,6 +19,9 @@ public struct Subjects: Sendable, Equatable {
     public var authLogout: String { route(RouteSubject.authLogout) }
     public var authLogoutAll: String { route(RouteSubject.authLogoutAll) }
     public var authDeactivate: String { route(RouteSubject.authDeactivate) }
+    public var authRequestVerify: String { route(RouteSubject.authRequestVerify) }
+    public var authVerify: String { route(RouteSubject.authVerify) }
+    public var authChangePassword: String { route(RouteSubject.authChangePassword) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
 
@@ -64,12 +67,16 @@ public enum RouteSubject {
     public static let authLogout = "auth.logout"
     public static let authLogoutAll = "auth.logout-all"
     public static let authDeactivate = "auth.deactivate"
+    public static let authRequestVerify = "auth.request-verify"
+    public static let authVerify = "auth.verify"
+    public static let authChangePassword = "auth.change-password"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
 
     /// Every route subject some service answers; the gateway config is checked against it.
     public static let all: Set<String> = [
         authRegister, authLogin, authMe, authRefresh, authLogout, authLogoutAll, authDeactivate,
+        authRequestVerify, authVerify, authChangePassword,
         billingPlansList, billingPlansGet,
     ]
 }

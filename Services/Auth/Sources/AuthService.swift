@@ -40,11 +40,11 @@ public struct AuthService: Sendable {
             database: database, tokens: tokens, sessionLifetime: config.sessionLifetime,
             refreshTokenLifetime: config.refreshTokenLifetime)
 
+        let verification = EmailVerification(
+            database: database, subjects: subjects, publicURL: config.publicURL,
+            linkLifetime: config.verificationLinkLifetime)
         let registration = RegistrationHandler(
-            registration: Registration(
-                database: database, hasher: hasher, subjects: subjects, publicURL: config.publicURL,
-                verificationLinkLifetime: config.verificationLinkLifetime),
-            relay: relay)
+            registration: Registration(database: database, hasher: hasher, verification: verification), relay: relay)
         let login = LoginHandler(login: PasswordLogin(database: database, hasher: hasher), sessions: sessions, cookie: cookie)
         let users = UserDirectory(
             database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
@@ -58,6 +58,9 @@ public struct AuthService: Sendable {
                 grace: config.refreshReuseGrace),
             sessions: sessionStore, revocations: revocations, tokens: tokens, database: database, cookie: cookie,
             logger: logger)
+        let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
+        let changePassword = ChangePasswordHandler(
+            database: database, hasher: hasher, sessions: sessionStore, revocations: revocations)
         let deactivate = DeactivateHandler(
             database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie)
 
@@ -69,6 +72,9 @@ public struct AuthService: Sendable {
         router.onAuthenticated(subjects.authLogout, sessionHandlers.logout)
         router.onAuthenticated(subjects.authLogoutAll, sessionHandlers.logoutAll)
         router.onAuthenticated(subjects.authDeactivate, deactivate.handle)
+        router.onAuthenticated(subjects.authRequestVerify, verificationHandlers.request)
+        router.on(subjects.authVerify, verificationHandlers.verify)
+        router.onAuthenticated(subjects.authChangePassword, changePassword.handle)
         return AuthService(router: router, relay: relay, database: database, userChanges: users.changeListener())
     }
 }

@@ -9,9 +9,7 @@ import TollgateSecurity
 struct Registration: Sendable {
     let database: ServiceDatabase
     let hasher: PasswordHasher
-    let subjects: Subjects
-    let publicURL: String
-    let verificationLinkLifetime: Duration
+    let verification: EmailVerification
 
     func register(_ input: RegisterRequest) async throws -> User {
         let email = input.email.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -21,20 +19,12 @@ struct Registration: Sendable {
         // unique indexes decide races.
         if try await isTaken(user) { throw AuthError.emailOrUsernameTaken }
         user.passwordHash = try await hasher.hash(input.password)
-        let linkToken = SecureRandom.token()
         do {
             try await database.database.transaction { transaction in
                 try await user.create(on: transaction)
                 guard let userID = user.id else { return }
                 try await UserProfile(userID: userID).create(on: transaction)
-                try await VerificationToken(
-                    userID: userID, purpose: .verifyEmail, tokenHash: TokenHash.of(linkToken),
-                    lifetime: verificationLinkLifetime
-                ).create(on: transaction)
-                let command = EmailCommand.verifyEmail(
-                    to: user.email, username: user.username, verifyURL: "\(publicURL)/verify?token=\(linkToken)")
-                try await OutboxMessage.enqueue(
-                    subject: subjects.email(.verifyEmail), payload: command, on: transaction)
+                try await verification.queueEmail(for: user, on: transaction)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw AuthError.emailOrUsernameTaken

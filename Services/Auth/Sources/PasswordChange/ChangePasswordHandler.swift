@@ -1,0 +1,48 @@
+import FluentKit
+import Foundation
+import TollgatePersistence
+import TollgateSecurity
+import TollgateServiceKit
+
+/// `POST /change-password`: the old password must be right (403 otherwise); every other session
+/// of the user ends, this one stays.
+struct ChangePasswordHandler: Sendable {
+    let database: ServiceDatabase
+    let hasher: PasswordHasher
+    let sessions: SessionStore
+    let revocations: RevocationPublisher
+
+    struct Body: Decodable {
+        let old_password: String
+        let new_password: String
+    }
+
+    func handle(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        let body = try request.decode(Body.self)
+        guard let user = try await User.find(principal.userID, on: database.database), user.isActive else {
+            throw AuthError.userNotFound.failure
+        }
+        if let problem = InputRules.passwordProblem(body.new_password) {
+            throw ValidationFailure(field: "new_password", problem)
+        }
+        if InputRules.isPasswordAnIdentifier(body.new_password, email: user.email, username: user.username) {
+            throw ValidationFailure(field: "new_password", "Password must not be your email or username")
+        }
+        guard let hash = user.passwordHash, await hasher.verify(body.old_password, against: hash) else {
+            throw HTTPFailure(403, "Old password is incorrect")
+        }
+        let newHash = try await hasher.hash(body.new_password)
+        let current = UUID(uuidString: principal.sessionID)
+        let ended = try await database.database.transaction { db -> [UUID] in
+            user.passwordHash = newHash
+            try await user.save(on: db)
+            let others = try await Session.query(on: db)
+                .filter(\.$userID == principal.userID).filter(\.$revokedAt == nil).all()
+                .compactMap(\.id).filter { $0 != current }
+            for sessionID in others { try await sessions.end(sessionID, userID: principal.userID, on: db) }
+            return others
+        }
+        for sessionID in ended { try await revocations.revokeSession(sessionID) }
+        return .message(200, "Password changed")
+    }
+}
