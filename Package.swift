@@ -164,6 +164,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TollgateTestSupport", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Tests/EndToEndTests", swiftSettings: swiftSettings),

@@ -22,6 +22,9 @@ public struct Subjects: Sendable, Equatable {
     public var authRequestVerify: String { route(RouteSubject.authRequestVerify) }
     public var authVerify: String { route(RouteSubject.authVerify) }
     public var authChangePassword: String { route(RouteSubject.authChangePassword) }
+    public var authSessions: String { route(RouteSubject.authSessions) }
+    public var authSessionDelete: String { route(RouteSubject.authSessionDelete) }
+    public var authJWKS: String { route(RouteSubject.authJWKS) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
 
@@ -70,13 +73,16 @@ public enum RouteSubject {
     public static let authRequestVerify = "auth.request-verify"
     public static let authVerify = "auth.verify"
     public static let authChangePassword = "auth.change-password"
+    public static let authSessions = "auth.sessions.list"
+    public static let authSessionDelete = "auth.sessions.delete"
+    public static let authJWKS = "auth.jwks"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
 
     /// Every route subject some service answers; the gateway config is checked against it.
     public static let all: Set<String> = [
         authRegister, authLogin, authMe, authRefresh, authLogout, authLogoutAll, authDeactivate,
-        authRequestVerify, authVerify, authChangePassword,
+        authRequestVerify, authVerify, authChangePassword, authSessions, authSessionDelete, authJWKS,
         billingPlansList, billingPlansGet,
     ]
 }

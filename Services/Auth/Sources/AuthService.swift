@@ -61,6 +61,8 @@ public struct AuthService: Sendable {
         let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
         let changePassword = ChangePasswordHandler(
             database: database, hasher: hasher, sessions: sessionStore, revocations: revocations)
+        let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
+        let jwksHandler = JWKSHandler(keys: try signingKeys.map { try $0.publicJWK() })
         let deactivate = DeactivateHandler(
             database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie)
 
@@ -75,6 +77,9 @@ public struct AuthService: Sendable {
         router.onAuthenticated(subjects.authRequestVerify, verificationHandlers.request)
         router.on(subjects.authVerify, verificationHandlers.verify)
         router.onAuthenticated(subjects.authChangePassword, changePassword.handle)
+        router.onAuthenticated(subjects.authSessions, sessionList.list)
+        router.onAuthenticated(subjects.authSessionDelete, sessionList.delete)
+        router.on(subjects.authJWKS, jwksHandler.handle)
         return AuthService(router: router, relay: relay, database: database, userChanges: users.changeListener())
     }
 }
