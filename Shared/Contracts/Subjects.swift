@@ -25,6 +25,8 @@ public struct Subjects: Sendable, Equatable {
     public var authSessions: String { route(RouteSubject.authSessions) }
     public var authSessionDelete: String { route(RouteSubject.authSessionDelete) }
     public var authJWKS: String { route(RouteSubject.authJWKS) }
+    public var authProfileGet: String { route(RouteSubject.authProfileGet) }
+    public var authProfileUpdate: String { route(RouteSubject.authProfileUpdate) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
 
@@ -76,6 +78,8 @@ public enum RouteSubject {
     public static let authSessions = "auth.sessions.list"
     public static let authSessionDelete = "auth.sessions.delete"
     public static let authJWKS = "auth.jwks"
+    public static let authProfileGet = "auth.profile.get"
+    public static let authProfileUpdate = "auth.profile.update"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
 
@@ -83,6 +87,7 @@ public enum RouteSubject {
     public static let all: Set<String> = [
         authRegister, authLogin, authMe, authRefresh, authLogout, authLogoutAll, authDeactivate,
         authRequestVerify, authVerify, authChangePassword, authSessions, authSessionDelete, authJWKS,
+        authProfileGet, authProfileUpdate,
         billingPlansList, billingPlansGet,
     ]
 }

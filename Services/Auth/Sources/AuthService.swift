@@ -63,6 +63,7 @@ public struct AuthService: Sendable {
             database: database, hasher: hasher, sessions: sessionStore, revocations: revocations)
         let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
         let jwksHandler = JWKSHandler(keys: try signingKeys.map { try $0.publicJWK() })
+        let profiles = ProfileHandlers(database: database)
         let deactivate = DeactivateHandler(
             database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie)
 
@@ -80,6 +81,8 @@ public struct AuthService: Sendable {
         router.onAuthenticated(subjects.authSessions, sessionList.list)
         router.onAuthenticated(subjects.authSessionDelete, sessionList.delete)
         router.on(subjects.authJWKS, jwksHandler.handle)
+        router.onAuthenticated(subjects.authProfileGet, profiles.get)
+        router.onAuthenticated(subjects.authProfileUpdate, profiles.patch)
         return AuthService(router: router, relay: relay, database: database, userChanges: users.changeListener())
     }
 }
