@@ -4,14 +4,9 @@ import TollgateTestSupport
 
 @Suite("Executables refuse a bad configuration")
 struct StartupTests {
-    /// The executables built beside the test bundle.
-    static var binDirectory: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    }
-
     @Test("each executable exits 78 naming every bad variable", arguments: ["gateway", "auth", "billing", "webhook", "notifier"])
     func badConfiguration(service: String) throws {
-        let executable = Self.binDirectory.appendingPathComponent("tollgate-\(service)")
+        let executable = BuiltExecutables.url(service)
         try #require(FileManager.default.isExecutableFile(atPath: executable.path), "build the executables first")
         let process = Process()
         process.executableURL = executable

@@ -1,13 +1,15 @@
 import ArgumentParser
 import AuthService
+import Foundation
 import TollgatePersistence
+import TollgateSecurity
 import TollgateServiceKit
 
 @main
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tollgate-auth", abstract: "Tollgate's accounts, sessions and signing keys.",
-        subcommands: [Serve.self, Migrate.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self], defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve Auth's subjects (the default).")
@@ -43,6 +45,40 @@ struct AuthCommand: AsyncParsableCommand {
                 await database.shutdown()
             } catch {
                 StartupFailure.exit("tollgate-auth", error)
+            }
+        }
+    }
+
+    struct CreateAdmin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-admin",
+            abstract: "Create an administrator, or promote the account with this email.",
+            discussion: "The password is read from TOLLGATE_ADMIN_PASSWORD or, if unset, the first line of standard input.")
+
+        @Option(help: "Email of the administrator.") var email: String
+        @Option(help: "Username (used only when the account is new).") var username: String
+
+        func run() async throws {
+            do {
+                let environment = ServiceRuntime.environment()
+                let config = try AuthConfig.from(environment)
+                let logger = ServiceRuntime.makeLogger("tollgate-auth", level: config.common.logLevel)
+                var password = environment["TOLLGATE_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+                if password == nil { password = readLine(strippingNewline: true) }
+                let database = try await ServiceDatabase.open(
+                    url: config.databaseURL, migrations: AuthMigrations.all, logger: logger)
+                let accounts = AdminAccounts(database: database, hasher: PasswordHasher(parameters: config.argon2))
+                let outcome: AdminAccounts.Outcome
+                do {
+                    outcome = try await accounts.createOrPromote(email: email, username: username, password: password)
+                    await database.shutdown()
+                } catch {
+                    await database.shutdown()
+                    throw error
+                }
+                print(outcome == .created ? "created administrator \(email)" : "promoted \(email) to administrator")
+            } catch {
+                StartupFailure.exit("tollgate-auth create-admin", error)
             }
         }
     }
