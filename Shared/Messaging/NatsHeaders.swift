@@ -6,15 +6,9 @@ public struct NatsHeaders: Sendable, Equatable, Sequence {
 
     public init() {}
 
-    public init(_ pairs: [(String, String)]) {
-        for (name, value) in pairs { add(name, value) }
-    }
-
     public static func == (lhs: NatsHeaders, rhs: NatsHeaders) -> Bool {
         lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
     }
-
-    public var isEmpty: Bool { fields.isEmpty }
 
     /// The first value for `name` (header names compare case-insensitively).
     public subscript(name: String) -> String? {
@@ -69,9 +63,9 @@ public struct NatsHeaders: Sendable, Equatable, Sequence {
 }
 
 extension String {
-    /// Header names are ASCII: compare bytes with ASCII case folding (no Unicode work, no allocation;
-    /// this runs several times per forwarded request).
-    func caseInsensitiveEquals(_ other: String) -> Bool {
+    /// Header names and auth schemes are ASCII: compare bytes with ASCII case folding (no Unicode
+    /// work, no allocation; this runs several times per forwarded request).
+    public func caseInsensitiveEquals(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         return zip(utf8, other.utf8).allSatisfy { left, right in
             left == right || (left | 0x20 == right | 0x20 && (left | 0x20) >= 0x61 && (left | 0x20) <= 0x7A)

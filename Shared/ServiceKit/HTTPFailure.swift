@@ -15,7 +15,6 @@ public struct HTTPFailure: Error, Sendable, Equatable {
     }
 
     public static let unauthorized = HTTPFailure(401, "Not authenticated")
-    public static let internalError = HTTPFailure(500, "Internal server error")
 }
 
 /// Request validation failed: answered 422 with `{"errors": {field: message}}`.

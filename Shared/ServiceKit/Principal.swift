@@ -11,6 +11,4 @@ public struct Principal: Sendable, Equatable {
         self.sessionID = sessionID
         self.role = role
     }
-
-    public var isAdmin: Bool { role == "admin" }
 }

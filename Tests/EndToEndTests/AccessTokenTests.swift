@@ -7,23 +7,11 @@ import TollgateTestSupport
 
 @Suite("Access tokens at the gateway")
 struct AccessTokenTests {
-    /// Registers and logs in a user; returns its id, access token and refresh token.
-    static func signIn(_ system: TestSystem, _ name: String) async throws -> (id: String, token: String, refresh: String) {
-        let client = system.client
-        let email = "\(name)@example.com"
-        let registered = try await client.post("/register", json: ["email": email, "username": name, "password": "password-1"])
-        let login = try await client.post("/login", json: ["email": email, "password": "password-1"])
-        let cookie = login.header("Set-Cookie") ?? ""
-        let refresh = cookie.split(separator: ";").first.map { String($0.dropFirst("refresh_token=".count)) } ?? ""
-        return (
-            try #require(registered.json["id"] as? String), try #require(login.json["token"] as? String), refresh
-        )
-    }
-
     @Test("every kind of bad token is refused with 401")
     func refusedTokens() async throws {
         try await TestSystem.with { system in
-            let (userID, token, refresh) = try await Self.signIn(system, "tokens")
+            let signedIn = try await SessionTests.signIn(system, "tokens")
+            let (userID, token, refresh) = (signedIn.userID, signedIn.token, signedIn.refresh)
             let forge = try TokenForge(system: system)
             #expect(try await system.client.get("/me", token: token).status == 200)
             #expect(try await system.client.get("/me", token: try forge.sign(forge.claims(userID: userID))).status == 200)
@@ -81,8 +69,9 @@ struct AccessTokenTests {
     @Test("revoking a session or a user refuses its tokens at the gateway")
     func revocations() async throws {
         try await TestSystem.with { system in
-            let (userID, token, _) = try await Self.signIn(system, "revoked")
-            let (_, otherToken, _) = try await Self.signIn(system, "survivor")
+            let revoked = try await SessionTests.signIn(system, "revoked")
+            let (userID, token) = (revoked.userID, revoked.token)
+            let otherToken = try await SessionTests.signIn(system, "survivor").token
             let forge = try TokenForge(system: system)
             let sessionID = UUID().uuidString.lowercased()
             let sessionToken = try forge.sign(forge.claims(userID: userID, sessionID: sessionID))

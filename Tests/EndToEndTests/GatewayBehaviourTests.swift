@@ -137,7 +137,7 @@ struct GatewayBehaviourTests {
         var options = TestSystem.Options()
         options.nats = nats
         try await TestSystem.with(options) { system in
-            let (_, token, _) = try await AccessTokenTests.signIn(system, "restart")
+            let token = try await SessionTests.signIn(system, "restart").token
             #expect(try await system.client.get("/me", token: token).status == 200)
 
             nats.stop()
@@ -155,7 +155,8 @@ struct GatewayBehaviourTests {
             #expect(ContinuousClock.now - started < .seconds(10))
 
             // The revocations watch survived the restart: a revocation made now still reaches the gateway.
-            let (userID, doomed, _) = try await AccessTokenTests.signIn(system, "doomed")
+            let doomedUser = try await SessionTests.signIn(system, "doomed")
+            let (userID, doomed) = (doomedUser.userID, doomedUser.token)
             let connection = try await NatsConnection.connect(url: nats.url, name: "test", logger: .init(label: "t"))
             let bucket = try await connection.jetStream().keyValue(SharedBuckets.revocations(system.subjects))
             try await bucket.put(

@@ -37,11 +37,17 @@ struct SessionTests {
 
     static func liveRefreshTokens(_ system: TestSystem, userID: String) async throws -> Int {
         let database = try system.authDatabase()
-        defer { Task { await database.shutdown() } }
-        let sessions = try await Session.query(on: database.database)
-            .filter(\.$userID == (UUID(uuidString: userID) ?? UUID())).all().compactMap(\.id)
-        return try await RefreshToken.query(on: database.database)
-            .filter(\.$sessionID ~~ sessions).filter(\.$revokedAt == nil).count()
+        do {
+            let sessions = try await Session.query(on: database.database)
+                .filter(\.$userID == (UUID(uuidString: userID) ?? UUID())).all().compactMap(\.id)
+            let live = try await RefreshToken.query(on: database.database)
+                .filter(\.$sessionID ~~ sessions).filter(\.$revokedAt == nil).count()
+            await database.shutdown()
+            return live
+        } catch {
+            await database.shutdown()
+            throw error
+        }
     }
 
     @Test("each refresh rotates the cookie and gives a working access token; cookie or body", arguments: DatabaseEngine.available)

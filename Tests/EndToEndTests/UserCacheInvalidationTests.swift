@@ -12,12 +12,12 @@ struct UserCacheInvalidationTests {
     @Test("a change announced on NATS (as another Auth instance would) is visible on the next /me")
     func invalidation() async throws {
         try await TestSystem.with { system in
-            let (userID, token, _) = try await AccessTokenTests.signIn(system, "cached")
+            let cached = try await SessionTests.signIn(system, "cached")
+            let (userID, token) = (cached.userID, cached.token)
             #expect(try await system.client.get("/me", token: token).json["username"] as? String == "cached")
 
             // Another instance changes the row behind this one's back...
-            let url = system.environment["TOLLGATE_AUTH_DATABASE_URL"] ?? "sqlite://\(system.data.path)/auth.sqlite"
-            let database = try ServiceDatabase(location: try #require(DatabaseLocation(url: url)), logger: Logger(label: "t"))
+            let database = try system.authDatabase()
             try await database.sql.update("users").set("username", to: "renamed")
                 .where("id", .equal, try #require(UUID(uuidString: userID))).run()
             await database.shutdown()

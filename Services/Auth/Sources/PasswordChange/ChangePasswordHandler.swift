@@ -32,15 +32,10 @@ struct ChangePasswordHandler: Sendable {
             throw HTTPFailure(403, "Old password is incorrect")
         }
         let newHash = try await hasher.hash(body.new_password)
-        let current = UUID(uuidString: principal.sessionID)
         let ended = try await database.database.transaction { db -> [UUID] in
             user.passwordHash = newHash
             try await user.save(on: db)
-            let others = try await Session.query(on: db)
-                .filter(\.$userID == principal.userID).filter(\.$revokedAt == nil).all()
-                .compactMap(\.id).filter { $0 != current }
-            for sessionID in others { try await sessions.end(sessionID, userID: principal.userID, on: db) }
-            return others
+            return try await sessions.endAll(of: principal.userID, except: UUID(uuidString: principal.sessionID), on: db)
         }
         for sessionID in ended { try await revocations.revokeSession(sessionID) }
         return .message(200, "Password changed")

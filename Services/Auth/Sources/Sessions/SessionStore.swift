@@ -23,16 +23,16 @@ struct SessionStore: Sendable {
         return ended > 0
     }
 
-    /// Ends every live session of a user; returns their ids.
-    func endAll(of userID: UUID, on db: (any Database)? = nil, now: Date = Date()) async throws -> [UUID] {
+    /// Ends every live session of a user but `kept`; returns the ids it ended.
+    func endAll(
+        of userID: UUID, except kept: UUID? = nil, on db: (any Database)? = nil, now: Date = Date()
+    ) async throws -> [UUID] {
         let db = db ?? database.database
-        let sessions = try await Session.query(on: db)
+        let ids = try await Session.query(on: db)
             .filter(\.$userID == userID).filter(\.$revokedAt == nil)
             .all()
-        for session in sessions {
-            guard let id = session.id else { continue }
-            try await end(id, userID: userID, on: db, now: now)
-        }
-        return sessions.compactMap(\.id)
+            .compactMap(\.id).filter { $0 != kept }
+        for id in ids { try await end(id, userID: userID, on: db, now: now) }
+        return ids
     }
 }

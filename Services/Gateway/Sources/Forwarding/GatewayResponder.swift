@@ -159,7 +159,7 @@ public struct GatewayResponder: HTTPResponder {
             return .failure(ResponseFailure(ErrorResponse.make(401, "Not authenticated", headers: challenge)))
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, String(parts[0]).caseInsensitiveASCIIEquals("bearer") else {
+        guard parts.count == 2, String(parts[0]).caseInsensitiveEquals("bearer") else {
             return .failure(ResponseFailure(ErrorResponse.make(401, "Not authenticated", headers: challenge)))
         }
         do {
@@ -242,12 +242,5 @@ enum JSONResponse {
         let body = (try? JSONEncoder().encode(value)) ?? Data()
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-}
-
-extension String {
-    func caseInsensitiveASCIIEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count
-            && zip(utf8, other.utf8).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
     }
 }

@@ -37,8 +37,6 @@ public final class SharedState: Sendable {
         keys.withLock { $0[kid] = key }
     }
 
-    public var keyCount: Int { keys.withLock { $0.count } }
-
     /// Marks a bucket as read up to date once (the gateway is not ready before every bucket is).
     public func markLoaded(_ bucket: String) {
         loadedBuckets.withLock { _ = $0.insert(bucket) }
