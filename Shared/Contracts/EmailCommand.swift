@@ -1,6 +1,8 @@
 /// The emails Tollgate sends; each is a template set in the Notifier.
 public enum EmailTemplate: String, Sendable, Codable, CaseIterable {
     case verifyEmail = "verify_email"
+    case resetPassword = "reset_password"
+    case loginCode = "login_code"
 }
 
 /// "Send this templated email": published to the `EMAIL` stream, consumed by the Notifier.
@@ -31,5 +33,21 @@ extension EmailCommand {
         EmailCommand(
             template: .verifyEmail, to: email, toName: username,
             data: ["username": username, "verify_url": verifyURL])
+    }
+}
+
+extension EmailCommand {
+    /// "Reset your password": a single-use link valid for `minutes`.
+    public static func resetPassword(to email: String, username: String, resetURL: String, minutes: Int) -> EmailCommand {
+        EmailCommand(
+            template: .resetPassword, to: email, toName: username,
+            data: ["username": username, "reset_url": resetURL, "minutes": String(minutes)])
+    }
+
+    /// "Your sign-in code": six digits valid for `minutes`.
+    public static func loginCode(to email: String, username: String, code: String, minutes: Int) -> EmailCommand {
+        EmailCommand(
+            template: .loginCode, to: email, toName: username,
+            data: ["username": username, "code": code, "minutes": String(minutes)])
     }
 }

@@ -27,6 +27,10 @@ public struct Subjects: Sendable, Equatable {
     public var authJWKS: String { route(RouteSubject.authJWKS) }
     public var authProfileGet: String { route(RouteSubject.authProfileGet) }
     public var authProfileUpdate: String { route(RouteSubject.authProfileUpdate) }
+    public var authForgetPassword: String { route(RouteSubject.authForgetPassword) }
+    public var authNewPassword: String { route(RouteSubject.authNewPassword) }
+    public var authRequestLoginCode: String { route(RouteSubject.authRequestLoginCode) }
+    public var authLoginCode: String { route(RouteSubject.authLoginCode) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
 
@@ -80,6 +84,10 @@ public enum RouteSubject {
     public static let authJWKS = "auth.jwks"
     public static let authProfileGet = "auth.profile.get"
     public static let authProfileUpdate = "auth.profile.update"
+    public static let authForgetPassword = "auth.forget-password"
+    public static let authNewPassword = "auth.new-password"
+    public static let authRequestLoginCode = "auth.request-login-code"
+    public static let authLoginCode = "auth.login-code"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
 
@@ -87,7 +95,7 @@ public enum RouteSubject {
     public static let all: Set<String> = [
         authRegister, authLogin, authMe, authRefresh, authLogout, authLogoutAll, authDeactivate,
         authRequestVerify, authVerify, authChangePassword, authSessions, authSessionDelete, authJWKS,
-        authProfileGet, authProfileUpdate,
+        authProfileGet, authProfileUpdate, authForgetPassword, authNewPassword, authRequestLoginCode, authLoginCode,
         billingPlansList, billingPlansGet,
     ]
 }

@@ -11,6 +11,8 @@ public struct AuthConfig: Sendable {
     public var refreshTokenLifetime: Duration
     public var sessionLifetime: Duration
     public var verificationLinkLifetime: Duration
+    public var passwordResetLifetime: Duration
+    public var loginCodeLifetime: Duration
     public var argon2: Argon2Parameters
     /// Where links in emails point (the frontend or the gateway).
     public var publicURL: String
@@ -20,6 +22,8 @@ public struct AuthConfig: Sendable {
     public var userCacheLifetime: Duration
     /// A rotated refresh token presented again this soon (two tabs at once) is not treated as theft.
     public var refreshReuseGrace: Duration
+    /// The starter's later clients: refresh token also in JSON bodies and accepted as `?token=`.
+    public var starterRefreshCompat: Bool
 
     /// The refresh cookie is `Secure` outside development.
     public var secureCookies: Bool { common.environment == .production }
@@ -39,6 +43,9 @@ public struct AuthConfig: Sendable {
             sessionLifetime: reader.seconds("TOLLGATE_SESSION_TTL", default: .seconds(30 * 86400), in: 60...(365 * 86400)),
             verificationLinkLifetime: reader.seconds(
                 "TOLLGATE_VERIFICATION_TTL", default: .seconds(24 * 3600), in: 60...(30 * 86400)),
+            passwordResetLifetime: reader.seconds(
+                "TOLLGATE_PASSWORD_RESET_TTL", default: .seconds(30 * 60), in: 60...(24 * 3600)),
+            loginCodeLifetime: reader.seconds("TOLLGATE_LOGIN_CODE_TTL", default: .seconds(15 * 60), in: 60...3600),
             argon2: Argon2Parameters(
                 memoryKiB: UInt32(
                     reader.int("TOLLGATE_ARGON2_MEMORY_KIB", default: Int(Argon2Parameters().memoryKiB), in: 1024...(4 * 1024 * 1024))),
@@ -49,7 +56,8 @@ public struct AuthConfig: Sendable {
             publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
             keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"),
             userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600),
-            refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300))
+            refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300),
+            starterRefreshCompat: reader.bool("TOLLGATE_STARTER_REFRESH_COMPAT", default: false))
         try reader.finish()
         return config
     }

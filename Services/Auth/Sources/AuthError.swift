@@ -6,6 +6,7 @@ enum AuthError: Error, Equatable {
     case invalidCredentials
     case inactiveAccount
     case userNotFound
+    case tooManyAttempts(retryAfterSeconds: Int)
 
     var failure: HTTPFailure {
         switch self {
@@ -14,6 +15,10 @@ enum AuthError: Error, Equatable {
             HTTPFailure(401, "Invalid email or password", headers: [("WWW-Authenticate", "Bearer")])
         case .inactiveAccount: HTTPFailure(403, "User account is not active")
         case .userNotFound: HTTPFailure(401, "Not authenticated", headers: [("WWW-Authenticate", "Bearer")])
+        case .tooManyAttempts(let seconds):
+            HTTPFailure(
+                429, "Too many failed sign-in attempts for this account; try again later",
+                headers: [("Retry-After", String(seconds))])
         }
     }
 }

@@ -8,5 +8,8 @@ public enum AuthMigrations {
         CreateSessions(),
         CreateVerificationTokens(),
         CreateOutboxMessages(),
+        CreateAuditEvents(),
+        CreateLoginFailures(),
+        CreateLoginCodes(),
     ]
 }

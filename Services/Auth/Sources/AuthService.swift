@@ -36,6 +36,8 @@ public struct AuthService: Sendable {
         let hasher = PasswordHasher(parameters: config.argon2)
         let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
         let cookie = RefreshCookie(secure: config.secureCookies, maxAgeSeconds: config.refreshTokenLifetime.components.seconds)
+        let answers = TokenAnswers(cookie: cookie, refreshTokenInBody: config.starterRefreshCompat)
+        let audit = AuditLog(database: database)
         let sessions = SessionIssuer(
             database: database, tokens: tokens, sessionLifetime: config.sessionLifetime,
             refreshTokenLifetime: config.refreshTokenLifetime)
@@ -45,7 +47,10 @@ public struct AuthService: Sendable {
             linkLifetime: config.verificationLinkLifetime)
         let registration = RegistrationHandler(
             registration: Registration(database: database, hasher: hasher, verification: verification), relay: relay)
-        let login = LoginHandler(login: PasswordLogin(database: database, hasher: hasher), sessions: sessions, cookie: cookie)
+        let login = LoginHandler(
+            login: PasswordLogin(
+                database: database, hasher: hasher, throttle: LoginThrottle(database: database), audit: audit),
+            sessions: sessions, answers: answers)
         let users = UserDirectory(
             database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
             subjects: subjects, logger: logger)
@@ -56,16 +61,27 @@ public struct AuthService: Sendable {
             rotation: RefreshRotation(
                 database: database, sessions: sessionStore, refreshTokenLifetime: config.refreshTokenLifetime,
                 grace: config.refreshReuseGrace),
-            sessions: sessionStore, revocations: revocations, tokens: tokens, database: database, cookie: cookie,
-            logger: logger)
+            sessions: sessionStore, revocations: revocations, tokens: tokens, database: database, answers: answers,
+            audit: audit, logger: logger)
         let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
         let changePassword = ChangePasswordHandler(
-            database: database, hasher: hasher, sessions: sessionStore, revocations: revocations)
+            database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit)
         let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
         let jwksHandler = JWKSHandler(keys: try signingKeys.map { try $0.publicJWK() })
         let profiles = ProfileHandlers(database: database)
         let deactivate = DeactivateHandler(
-            database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie)
+            database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie,
+            audit: audit)
+        let mailOnRequest = MailOnRequest(relay: relay, uniformTime: UniformAnswerTime())
+        let passwordReset = PasswordResetHandlers(
+            reset: PasswordReset(
+                database: database, hasher: hasher, sessions: sessionStore, audit: audit, subjects: subjects,
+                publicURL: config.publicURL, linkLifetime: config.passwordResetLifetime),
+            users: users, revocations: revocations, mailOnRequest: mailOnRequest)
+        let loginCodes = LoginCodeHandlers(
+            codes: LoginCodes(database: database, audit: audit, subjects: subjects, lifetime: config.loginCodeLifetime),
+            sessions: sessions, answers: answers, users: users, mailOnRequest: mailOnRequest,
+            uniformTime: UniformAnswerTime())
 
         let router = ServiceRouter(connection: connection, service: .auth, subjects: subjects, logger: logger)
         router.on(subjects.authRegister, registration.handle)
@@ -83,6 +99,10 @@ public struct AuthService: Sendable {
         router.on(subjects.authJWKS, jwksHandler.handle)
         router.onAuthenticated(subjects.authProfileGet, profiles.get)
         router.onAuthenticated(subjects.authProfileUpdate, profiles.patch)
+        router.on(subjects.authForgetPassword, passwordReset.forget)
+        router.on(subjects.authNewPassword, passwordReset.newPassword)
+        router.on(subjects.authRequestLoginCode, loginCodes.request)
+        router.on(subjects.authLoginCode, loginCodes.login)
         return AuthService(router: router, relay: relay, database: database, userChanges: users.changeListener())
     }
 }

@@ -23,9 +23,7 @@ public struct AdminAccounts: Sendable {
     }
 
     public func createOrPromote(email: String, username: String, password: String?) async throws -> Outcome {
-        if let existing = try await User.query(on: database.database)
-            .filter(\.$emailCanonical == CanonicalForm.of(email)).first()
-        {
+        if let existing = try await User.withEmail(email, on: database.database) {
             existing.isAdmin = true
             existing.isActive = true
             try await existing.save(on: database.database)

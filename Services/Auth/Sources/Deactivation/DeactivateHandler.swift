@@ -11,11 +11,13 @@ struct DeactivateHandler: Sendable {
     let revocations: RevocationPublisher
     let users: UserDirectory
     let cookie: RefreshCookie
+    let audit: AuditLog
 
     func handle(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         try await database.database.transaction { db in
             try await User.query(on: db).filter(\.$id == principal.userID).set(\.$isActive, to: false).update()
             _ = try await sessions.endAll(of: principal.userID, on: db)
+            try await audit.record(.accountDeactivated, userID: principal.userID, request: request, on: db)
         }
         users.changed(principal.userID)
         try await revocations.revokeUser(principal.userID)

@@ -13,28 +13,19 @@ struct LoginRequest: Decodable, Sendable {
     }
 }
 
-/// The contract's sign-in answer: `{token, type: "Bearer", user}`.
-struct LoginResponse: Encodable, Sendable {
-    let token: String
-    let type = "Bearer"
-    let user: UserResponse
-}
-
 /// `POST /login` → 200 with an access token and the refresh cookie.
 struct LoginHandler: Sendable {
     let login: PasswordLogin
     let sessions: SessionIssuer
-    let cookie: RefreshCookie
+    let answers: TokenAnswers
 
     func handle(_ request: ServiceRequest) async throws -> ServiceResponse {
         let input = try request.decode(LoginRequest.self)
         try input.validate()
         do {
-            let user = try await login.authenticate(email: input.email, password: input.password)
+            let user = try await login.authenticate(email: input.email, password: input.password, from: request)
             let issued = try await sessions.start(for: user, userAgent: request.userAgent, ip: request.clientIP)
-            return ServiceResponse.json(200, LoginResponse(token: issued.accessToken, user: UserResponse(user)))
-                .adding(header: "Set-Cookie", cookie.setting(issued.refreshToken))
-                .adding(header: "Cache-Control", "no-store")
+            return answers.signedIn(issued, user: user)
         } catch let error as AuthError {
             throw error.failure
         }

@@ -11,6 +11,7 @@ struct ChangePasswordHandler: Sendable {
     let hasher: PasswordHasher
     let sessions: SessionStore
     let revocations: RevocationPublisher
+    let audit: AuditLog
 
     struct Body: Decodable {
         let old_password: String
@@ -35,6 +36,7 @@ struct ChangePasswordHandler: Sendable {
         let ended = try await database.database.transaction { db -> [UUID] in
             user.passwordHash = newHash
             try await user.save(on: db)
+            try await audit.record(.passwordChanged, userID: principal.userID, request: request, on: db)
             return try await sessions.endAll(of: principal.userID, except: UUID(uuidString: principal.sessionID), on: db)
         }
         for sessionID in ended { try await revocations.revokeSession(sessionID) }

@@ -12,7 +12,7 @@ enum RefreshOutcome: Sendable, Equatable {
     case invalid
     /// A token rotated longer ago than the grace window came back: someone else may hold the
     /// session, so the whole session has been ended.
-    case reuseDetected(sessionID: UUID)
+    case reuseDetected(sessionID: UUID, userID: UUID)
 }
 
 /// Refresh-token rotation. Each use claims the token with a compare-and-set (`revoked_at IS NULL`)
@@ -50,7 +50,7 @@ struct RefreshRotation: Sendable {
             else { return .invalid }
             guard now.timeIntervalSince(rotatedAt) <= TimeInterval(grace.components.seconds) else {
                 try await sessions.end(sessionID, userID: session.userID, on: db, now: now)
-                return .reuseDetected(sessionID: sessionID)
+                return .reuseDetected(sessionID: sessionID, userID: session.userID)
             }
             // Within the grace window: rotate whichever token is live now.
             for _ in 0..<8 {

@@ -11,17 +11,15 @@ struct SessionHandlers: Sendable {
     let revocations: RevocationPublisher
     let tokens: AccessTokenIssuer
     let database: ServiceDatabase
-    let cookie: RefreshCookie
+    let answers: TokenAnswers
+    let audit: AuditLog
     let logger: Logger
+
+    private var cookie: RefreshCookie { answers.cookie }
 
     /// Native apps may send the token in the body instead of the cookie.
     private struct RefreshBody: Decodable {
         let refresh_token: String?
-    }
-
-    private struct TokenResponse: Encodable {
-        let token: String
-        let type = "Bearer"
     }
 
     func refresh(_ request: ServiceRequest) async throws -> ServiceResponse {
@@ -29,24 +27,26 @@ struct SessionHandlers: Sendable {
         if presented == nil, !request.body.isEmpty {
             presented = try request.decode(RefreshBody.self).refresh_token
         }
+        if presented == nil, answers.refreshTokenInBody {
+            presented = request.query["token"]
+        }
         guard let presented, !presented.isEmpty, presented.utf8.count <= 256 else {
             throw refused("Refresh token missing")
         }
         switch try await rotation.rotate(presented) {
         case .invalid:
             throw refused("Refresh token is invalid or expired")
-        case .reuseDetected(let sessionID):
+        case .reuseDetected(let sessionID, let userID):
             logger.warning("refresh token reused after rotation; session ended", metadata: ["session": "\(sessionID)"])
             try await revocations.revokeSession(sessionID)
+            try await audit.record(.refreshReused, userID: userID, request: request, detail: "session=\(sessionID.uuidString.lowercased())")
             throw refused("Refresh token is invalid or expired")
         case .rotated(let sessionID, let userID, let refreshToken):
             guard let user = try await User.find(userID, on: database.database), user.isActive else {
                 throw refused("Refresh token is invalid or expired")
             }
             let accessToken = try await tokens.issue(userID: userID, sessionID: sessionID, role: user.role)
-            return ServiceResponse.json(200, TokenResponse(token: accessToken))
-                .adding(header: "Set-Cookie", cookie.setting(refreshToken))
-                .adding(header: "Cache-Control", "no-store")
+            return answers.refreshed(accessToken: accessToken, refreshToken: refreshToken)
         }
     }
 

@@ -34,6 +34,11 @@ public final class User: Model, @unchecked Sendable {
     }
 
     public var role: String { isAdmin ? "admin" : "user" }
+
+    /// The account an email address belongs to, compared in canonical form.
+    static func withEmail(_ email: String, on db: any Database) async throws -> User? {
+        try await User.query(on: db).filter(\.$emailCanonical == CanonicalForm.of(email)).first()
+    }
 }
 
 /// The contract's user object: `{id, email, username, provider}`. Never a hash or a token.

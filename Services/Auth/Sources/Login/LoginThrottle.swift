@@ -1,0 +1,78 @@
+import FluentKit
+import Foundation
+import SQLKit
+import TollgatePersistence
+
+/// Per-account sign-in throttling, shared by every Auth instance through the database. Keyed by
+/// the hash of the canonical email whether or not an account has it, so being throttled says
+/// nothing about registration; a throttled attempt is refused before any password check.
+struct LoginThrottle: Sendable {
+    /// Failures allowed before any delay.
+    static let freeFailures = 5
+    /// The longest wait between attempts once throttled.
+    static let maximumDelay: TimeInterval = 300
+    /// Failures older than this are forgotten.
+    static let memory: TimeInterval = 24 * 3600
+
+    let database: ServiceDatabase
+
+    /// How long after the latest of `failures` failures the next attempt must wait: nothing for
+    /// the first few, then 1 s, 2 s, 4 s … up to `maximumDelay`.
+    static func delay(afterFailures failures: Int) -> TimeInterval {
+        guard failures >= freeFailures else { return 0 }
+        let exponent = min(failures - freeFailures, 16)
+        return min(TimeInterval(1 << exponent), maximumDelay)
+    }
+
+    static func key(for email: String) -> String { TokenHash.of(CanonicalForm.of(email)) }
+
+    /// Seconds to wait before `email` may try again, or nil when it may try now.
+    func retryAfter(email: String, now: Date = Date()) async throws -> Int? {
+        guard let row = try await LoginFailures.find(Self.key(for: email), on: database.database) else { return nil }
+        guard now.timeIntervalSince(row.lastFailureAt) < Self.memory else { return nil }
+        let wait = row.lastFailureAt.addingTimeInterval(Self.delay(afterFailures: row.failures)).timeIntervalSince(now)
+        return wait > 0 ? Int(wait.rounded(.up)) : nil
+    }
+
+    /// Counts a failure atomically (concurrent failures all count); a stale count starts over.
+    func recordFailure(email: String, now: Date = Date()) async throws {
+        let staleBefore = now.addingTimeInterval(-Self.memory)
+        try await database.sql.raw("""
+            INSERT INTO \(ident: LoginFailures.schema) (email_key, failures, last_failure_at)
+            VALUES (\(bind: Self.key(for: email)), 1, \(bind: now))
+            ON CONFLICT (email_key) DO UPDATE SET
+                failures = CASE WHEN \(ident: LoginFailures.schema).last_failure_at < \(bind: staleBefore)
+                    THEN 1 ELSE \(ident: LoginFailures.schema).failures + 1 END,
+                last_failure_at = \(bind: now)
+            """).run()
+    }
+
+    func recordSuccess(email: String) async throws {
+        try await LoginFailures.query(on: database.database).filter(\.$id == Self.key(for: email)).delete()
+    }
+}
+
+/// Recent failed sign-ins for one canonical email (by hash).
+final class LoginFailures: Model, @unchecked Sendable {
+    static let schema = "login_failures"
+
+    @ID(custom: "email_key", generatedBy: .user) var id: String?
+    @Field(key: "failures") var failures: Int
+    @Field(key: "last_failure_at") var lastFailureAt: Date
+
+    init() {}
+}
+
+struct CreateLoginFailures: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(LoginFailures.schema)
+            .field("email_key", .string, .identifier(auto: false))
+            .field("failures", .int, .required)
+            .field("last_failure_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(LoginFailures.schema).delete()
+    }
+}

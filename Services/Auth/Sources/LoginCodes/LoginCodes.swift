@@ -1,0 +1,103 @@
+import FluentKit
+import Foundation
+import SQLKit
+import TollgateContracts
+import TollgatePersistence
+import TollgateServiceKit
+
+/// Email sign-in codes: six digits, expiring, stored hashed, only the newest valid, consumed on use,
+/// dead after `maxAttempts` checks.
+struct LoginCodes: Sendable {
+    enum Outcome: Sendable {
+        case signedIn(User)
+        case refused
+        case inactive
+    }
+
+    static let maxAttempts = 5
+
+    let database: ServiceDatabase
+    let audit: AuditLog
+    let subjects: Subjects
+    let lifetime: Duration
+
+    /// Six decimal digits, uniformly drawn (leading zeros kept).
+    static func newCode() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+    }
+
+    /// Bound to the account so one table row's hash says nothing about another's code.
+    static func hash(_ code: String, userID: UUID) -> String {
+        TokenHash.of("\(userID.uuidString.lowercased()):\(code)")
+    }
+
+    /// Mails a new code when `email` belongs to an active account, replacing any earlier one.
+    func send(to email: String, from request: ServiceRequest?) async throws -> Bool {
+        guard let user = try await User.withEmail(email, on: database.database), user.isActive,
+            let userID = user.id
+        else { return false }
+        let code = Self.newCode()
+        do {
+            try await database.database.transaction { db in
+                try await LoginCode.query(on: db).filter(\.$userID == userID).delete()
+                try await LoginCode(userID: userID, codeHash: Self.hash(code, userID: userID), lifetime: lifetime)
+                    .create(on: db)
+                try await OutboxMessage.enqueue(
+                    subject: subjects.email(.loginCode),
+                    payload: EmailCommand.loginCode(
+                        to: user.email, username: user.username, code: code,
+                        minutes: Int(lifetime.components.seconds / 60)),
+                    on: db)
+                try await audit.record(.loginCodeSent, userID: userID, request: request, on: db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // A concurrent request for the same account stored its code first; that one stands.
+            return false
+        }
+        return true
+    }
+
+    /// Checks a code. Each check first takes one of the code's attempts with a compare-and-set, so
+    /// no amount of concurrency gets more than `maxAttempts` guesses; the right code is then
+    /// deleted, and only the request whose delete removed it signs in.
+    func redeem(email: String, code: String, from request: ServiceRequest?, now: Date = Date()) async throws
+        -> Outcome
+    {
+        guard let user = try await User.withEmail(email, on: database.database), let userID = user.id,
+            let sql = database.database as? any SQLDatabase
+        else { return .refused }
+        let taken = try await sql.update(LoginCode.schema)
+            .set("attempts", to: SQLRaw("attempts + 1"))
+            .where("user_id", .equal, userID)
+            .where("attempts", .lessThan, Self.maxAttempts)
+            .where("expires_at", .greaterThan, now)
+            .returning("code_hash")
+            .all()
+        guard let row = taken.first, let storedHash = try? row.decode(column: "code_hash", as: String.self) else {
+            try await audit.record(.loginFailed, userID: userID, request: request, detail: "method=code reason=no_live_code")
+            return .refused
+        }
+        guard storedHash == Self.hash(code, userID: userID) else {
+            try await audit.record(.loginFailed, userID: userID, request: request, detail: "method=code reason=wrong_code")
+            return .refused
+        }
+        let consumed = try await sql.delete(from: LoginCode.schema)
+            .where("user_id", .equal, userID)
+            .where("code_hash", .equal, storedHash)
+            .returning("id")
+            .all()
+        guard !consumed.isEmpty else { return .refused }
+        guard user.isActive else {
+            try await audit.record(.loginFailed, userID: userID, request: request, detail: "method=code reason=inactive")
+            return .inactive
+        }
+        if !user.isVerified {
+            // The code reached the mailbox, which is what verification proves.
+            user.isVerified = true
+            try await user.save(on: database.database)
+        }
+        try await audit.record(.loginSucceeded, userID: userID, request: request, detail: "method=code")
+        return .signedIn(user)
+    }
+}

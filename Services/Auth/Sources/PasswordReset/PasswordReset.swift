@@ -1,0 +1,85 @@
+import FluentKit
+import Foundation
+import SQLKit
+import TollgateContracts
+import TollgatePersistence
+import TollgateSecurity
+import TollgateServiceKit
+
+/// Password reset: a single-use, expiring link token (stored hashed) mailed through the outbox, and
+/// its use, which sets the password and ends every session of the account.
+struct PasswordReset: Sendable {
+    enum Outcome: Equatable {
+        case reset(userID: UUID, endedSessions: [UUID])
+        case invalidToken
+    }
+
+    let database: ServiceDatabase
+    let hasher: PasswordHasher
+    let sessions: SessionStore
+    let audit: AuditLog
+    let subjects: Subjects
+    let publicURL: String
+    let linkLifetime: Duration
+
+    /// Queues a reset email when `email` belongs to an active account; true when it did. Only the
+    /// newest link of an account works.
+    func request(email: String, from request: ServiceRequest?) async throws -> Bool {
+        guard let user = try await User.withEmail(email, on: database.database), user.isActive,
+            let userID = user.id
+        else { return false }
+        let token = SecureRandom.token()
+        try await database.database.transaction { db in
+            try await VerificationToken.query(on: db)
+                .filter(\.$userID == userID)
+                .filter(\.$purpose == VerificationToken.Purpose.resetPassword.rawValue)
+                .filter(\.$usedAt == nil)
+                .delete()
+            try await VerificationToken(
+                userID: userID, purpose: .resetPassword, tokenHash: TokenHash.of(token), lifetime: linkLifetime
+            ).create(on: db)
+            try await OutboxMessage.enqueue(
+                subject: subjects.email(.resetPassword),
+                payload: EmailCommand.resetPassword(
+                    to: user.email, username: user.username, resetURL: "\(publicURL)/reset-password?token=\(token)",
+                    minutes: Int(linkLifetime.components.seconds / 60)),
+                on: db)
+            try await audit.record(.passwordResetRequested, userID: userID, request: request, on: db)
+        }
+        return true
+    }
+
+    /// Uses a link token to set `password`. The token is claimed with a compare-and-set, so of two
+    /// concurrent uses exactly one succeeds; a password the policy refuses leaves the token unused.
+    func complete(token: String, password: String, from request: ServiceRequest?, now: Date = Date()) async throws
+        -> Outcome
+    {
+        if let problem = InputRules.passwordProblem(password) { throw ValidationFailure(field: "password", problem) }
+        // Hashed before the token is looked at, so a bad token costs the same time as a good one.
+        let newHash = try await hasher.hash(password)
+        return try await database.database.transaction { db in
+            guard let sql = db as? any SQLDatabase else { return .invalidToken }
+            let claimed = try await sql.update(VerificationToken.schema)
+                .set("used_at", to: now)
+                .where("token_hash", .equal, TokenHash.of(token))
+                .where("purpose", .equal, VerificationToken.Purpose.resetPassword.rawValue)
+                .where("used_at", .is, SQLLiteral.null)
+                .where("expires_at", .greaterThan, now)
+                .returning("user_id")
+                .all()
+            guard let row = claimed.first, let userID = try? row.decode(column: "user_id", as: UUID.self),
+                let user = try await User.find(userID, on: db), user.isActive
+            else { return .invalidToken }
+            if InputRules.isPasswordAnIdentifier(password, email: user.email, username: user.username) {
+                throw ValidationFailure(field: "password", "Password must not be your email or username")
+            }
+            user.passwordHash = newHash
+            // The link reached the mailbox, which is what verification proves.
+            user.isVerified = true
+            try await user.save(on: db)
+            let ended = try await sessions.endAll(of: userID, on: db, now: now)
+            try await audit.record(.passwordReset, userID: userID, request: request, on: db)
+            return .reset(userID: userID, endedSessions: ended)
+        }
+    }
+}
