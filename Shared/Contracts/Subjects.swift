@@ -37,6 +37,9 @@ public struct Subjects: Sendable, Equatable {
     /// Auth instances tell each other that a user's row changed (core NATS, every instance listens).
     public var authUserChanged: String { "\(prefix).auth.internal.user-changed" }
 
+    /// `tollgate-auth rotate-key` tells every Auth instance to load its signing keys again.
+    public var authKeysChanged: String { "\(prefix).auth.internal.keys-changed" }
+
     /// Readiness: every service answers a request here.
     public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
 

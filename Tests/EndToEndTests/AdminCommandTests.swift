@@ -6,26 +6,13 @@ import TollgateTestSupport
 @Suite("tollgate-auth create-admin")
 struct AdminCommandTests {
     static func run(_ arguments: [String], database: String, stdin: String?, password: String? = nil) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = BuiltExecutables.url("auth")
         var environment = [
-            "PATH": "/usr/bin:/bin", "TOLLGATE_AUTH_DATABASE_URL": database, "TOLLGATE_ARGON2_MEMORY_KIB": "1024",
+            "TOLLGATE_AUTH_DATABASE_URL": database, "TOLLGATE_ARGON2_MEMORY_KIB": "1024",
             "TOLLGATE_ARGON2_ITERATIONS": "1", "TOLLGATE_LOG_LEVEL": "error",
         ]
         if let password { environment["TOLLGATE_ADMIN_PASSWORD"] = password }
-        process.environment = environment
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data((stdin + "\n").utf8)) }
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let outcome = try AuthCommandLine.run(arguments, environment: environment, stdin: stdin)
+        return (outcome.status, outcome.output)
     }
 
     static func role(of token: String) throws -> String? {

@@ -9,7 +9,7 @@ import TollgateServiceKit
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tollgate-auth", abstract: "Tollgate's accounts, sessions and signing keys.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, RotateKey.self], defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve Auth's subjects (the default).")
@@ -79,6 +79,27 @@ struct AuthCommand: AsyncParsableCommand {
                 print(outcome == .created ? "created administrator \(email)" : "promoted \(email) to administrator")
             } catch {
                 StartupFailure.exit("tollgate-auth create-admin", error)
+            }
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Start signing with a new key; tokens signed with older keys stay valid until they expire.",
+            discussion: """
+                Writes a new key to TOLLGATE_AUTH_KEYS_DIR, publishes it to the gateways, then tells every running \
+                Auth instance to sign with it. Keys retired longer than the access-token lifetime are removed.
+                """)
+
+        func run() async throws {
+            do {
+                let config = try AuthConfig.from(ServiceRuntime.environment())
+                let logger = ServiceRuntime.makeLogger("tollgate-auth", level: config.common.logLevel)
+                let result = try await SigningKeyRotation(config: config, logger: logger).run()
+                print("signing with \(result.activeKid); withdrew \(result.withdrawn.count) retired key(s)")
+            } catch {
+                StartupFailure.exit("tollgate-auth rotate-key", error)
             }
         }
     }

@@ -13,9 +13,10 @@ public struct AuthService: Sendable {
     public let relay: OutboxRelay
     public let database: ServiceDatabase
     let userChanges: UserChangeListener
+    let keyReloader: SigningKeyReloader
 
     /// Every long-running part, for a ServiceGroup.
-    public var services: [any Service] { [relay, userChanges, router] }
+    public var services: [any Service] { [relay, userChanges, keyReloader, router] }
 
     public static func start(config: AuthConfig, connection: NatsConnection, logger: Logger) async throws
         -> AuthService
@@ -26,7 +27,8 @@ public struct AuthService: Sendable {
 
         let jetStream = try connection.jetStream()
         try await StreamSetup.createStreams(jetStream, subjects: subjects)
-        let signingKeys = try SigningKeyStore(directory: config.keysDirectory).loadOrCreate()
+        let keyStore = SigningKeyStore(directory: config.keysDirectory)
+        let signingKeys = try keyStore.loadOrCreate()
         let jwks = try await jetStream.keyValue(SharedBuckets.jwks(subjects))
         try await JWKSPublisher(bucket: jwks).publish(signingKeys)
         let tokens = try await AccessTokenIssuer(
@@ -67,7 +69,7 @@ public struct AuthService: Sendable {
         let changePassword = ChangePasswordHandler(
             database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit)
         let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
-        let jwksHandler = JWKSHandler(keys: try signingKeys.map { try $0.publicJWK() })
+        let jwksHandler = JWKSHandler(tokens: tokens)
         let profiles = ProfileHandlers(database: database)
         let deactivate = DeactivateHandler(
             database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie,
@@ -103,6 +105,9 @@ public struct AuthService: Sendable {
         router.on(subjects.authNewPassword, passwordReset.newPassword)
         router.on(subjects.authRequestLoginCode, loginCodes.request)
         router.on(subjects.authLoginCode, loginCodes.login)
-        return AuthService(router: router, relay: relay, database: database, userChanges: users.changeListener())
+        return AuthService(
+            router: router, relay: relay, database: database, userChanges: users.changeListener(),
+            keyReloader: SigningKeyReloader(
+                connection: connection, subject: subjects.authKeysChanged, store: keyStore, tokens: tokens, logger: logger))
     }
 }

@@ -3,13 +3,13 @@ import TollgateServiceKit
 
 /// `GET /.well-known/jwks.json`: the public keys that verify Tollgate's access tokens.
 struct JWKSHandler: Sendable {
-    let keys: [PublicJWK]
+    let tokens: AccessTokenIssuer
 
     private struct KeySet: Encodable {
         let keys: [PublicJWK]
     }
 
     func handle(_ request: ServiceRequest) async throws -> ServiceResponse {
-        ServiceResponse.json(200, KeySet(keys: keys)).adding(header: "Cache-Control", "public, max-age=300")
+        ServiceResponse.json(200, KeySet(keys: tokens.publicKeys)).adding(header: "Cache-Control", "public, max-age=300")
     }
 }

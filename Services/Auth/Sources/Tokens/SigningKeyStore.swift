@@ -27,6 +27,23 @@ public struct SigningKeyStore: Sendable {
             .sorted { $0.createdAt < $1.createdAt }
     }
 
+    /// Adds a new signing key (it signs from now on) and deletes the keys retired more than
+    /// `retention` ago: a key retires when the next one is added, and its tokens live at most the
+    /// access-token lifetime after that. Returns the kept keys, oldest first, and the removed kids.
+    public func rotate(retention: Duration, now: Date = Date()) throws -> (kept: [SigningKey], removed: [String]) {
+        try add(SigningKey.generate(now: now))
+        let keys = try load()
+        var removed: [String] = []
+        for (index, key) in keys.enumerated() where index + 1 < keys.count {
+            let retiredAt = keys[index + 1].createdAt
+            if now.timeIntervalSince(retiredAt) > TimeInterval(retention.components.seconds) {
+                try FileManager.default.removeItem(atPath: "\(directory)/\(key.kid).json")
+                removed.append(key.kid)
+            }
+        }
+        return (keys.filter { !removed.contains($0.kid) }, removed)
+    }
+
     @discardableResult
     public func add(_ key: SigningKey) throws -> SigningKey {
         let manager = FileManager.default
