@@ -26,6 +26,19 @@ struct SigningKeyStoreTests {
         #expect(afterTwo.last?.createdAt == start.addingTimeInterval(1200), "the newest key signs")
     }
 
+    @Test("a key made in the same second as the last one still sorts after it")
+    func sameSecond() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = SigningKeyStore(directory: folder.path + "/keys")
+        let now = Date(timeIntervalSince1970: 1_800_000_000.25)
+        let first = try store.add(SigningKey.generate(now: now))
+        let (kept, _) = try store.rotate(retention: .seconds(100), now: now)
+        #expect(kept.count == 2)
+        #expect(kept.first?.kid == first.kid)
+        #expect(try store.load().last?.kid == kept.last?.kid)
+    }
+
     @Test("key files are readable by their owner only")
     func permissions() throws {
         let folder = try TemporaryDirectory()

@@ -24,6 +24,13 @@ struct PasswordHasherTests {
         #expect(Argon2Parameters(phc: python) == Argon2Parameters(memoryKiB: 65536, iterations: 3, parallelism: 4))
     }
 
+    @Test("the hash argon2-cffi's README shows for its example password verifies")
+    func argon2CffiReadmeHash() async {
+        let published = "$argon2id$v=19$m=65536,t=3,p=4$MIIRqgvgQbgj220jfp0MPA$YfwJSVjtjSU0zzV/P3S9nnQ/USre2wvJMjfCIjrTQbg"
+        #expect(await hasher.verify("correct horse battery staple", against: published))
+        #expect(await hasher.verify("Tr0ub4dor&3", against: published) == false)
+    }
+
     @Test("malformed or absurd hashes never verify")
     func malformed() async {
         #expect(await hasher.verify("x", against: "") == false)

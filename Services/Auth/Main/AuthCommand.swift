@@ -9,7 +9,7 @@ import TollgateServiceKit
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tollgate-auth", abstract: "Tollgate's accounts, sessions and signing keys.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, RotateKey.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, RotateKey.self, ImportUsers.self], defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve Auth's subjects (the default).")
@@ -100,6 +100,45 @@ struct AuthCommand: AsyncParsableCommand {
                 print("signing with \(result.activeKid); withdrew \(result.withdrawn.count) retired key(s)")
             } catch {
                 StartupFailure.exit("tollgate-auth rotate-key", error)
+            }
+        }
+    }
+
+    struct ImportUsers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-users",
+            abstract: "Import accounts from a JSON-lines file; their Argon2id passwords keep working.",
+            discussion: """
+                One JSON object per line: email, username (required); id, password_hash (Argon2id PHC), provider, \
+                is_active, is_verified, is_admin, created_at, first_name, last_name, avatar_url, bio (optional). \
+                Nothing is written unless every line is valid; accounts already present are skipped. \
+                Passwords are rehashed with Tollgate's parameters at each user's next sign-in.
+                """)
+
+        @Argument(help: "The .jsonl file.") var file: String
+
+        func run() async throws {
+            do {
+                let config = try AuthConfig.from(ServiceRuntime.environment())
+                let logger = ServiceRuntime.makeLogger("tollgate-auth", level: config.common.logLevel)
+                let data = try Data(contentsOf: URL(fileURLWithPath: file))
+                let database = try await ServiceDatabase.open(
+                    url: config.databaseURL, migrations: AuthMigrations.all, logger: logger)
+                let report: UserImport.Report
+                do {
+                    report = try await UserImport(database: database).run(jsonLines: data)
+                    await database.shutdown()
+                } catch {
+                    await database.shutdown()
+                    throw error
+                }
+                for line in report.skipped { print("skipped \(line)") }
+                print("imported \(report.imported) user(s), skipped \(report.skipped.count) already present")
+            } catch let rejected as UserImport.Rejected {
+                FileHandle.standardError.write(Data((rejected.description + "\n").utf8))
+                Foundation.exit(65)
+            } catch {
+                StartupFailure.exit("tollgate-auth import-users", error)
             }
         }
     }

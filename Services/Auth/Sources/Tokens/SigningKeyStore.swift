@@ -31,7 +31,10 @@ public struct SigningKeyStore: Sendable {
     /// `retention` ago: a key retires when the next one is added, and its tokens live at most the
     /// access-token lifetime after that. Returns the kept keys, oldest first, and the removed kids.
     public func rotate(retention: Duration, now: Date = Date()) throws -> (kept: [SigningKey], removed: [String]) {
-        try add(SigningKey.generate(now: now))
+        // Files keep whole seconds, and the newest key is the one that signs: never tie with the last.
+        let newestBefore = try load().last?.createdAt ?? .distantPast
+        let createdAt = max(now, newestBefore.addingTimeInterval(1))
+        try add(SigningKey.generate(now: Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.up))))
         let keys = try load()
         var removed: [String] = []
         for (index, key) in keys.enumerated() where index + 1 < keys.count {
