@@ -5,18 +5,15 @@ import Foundation
 
 /// Argon2id password hashing through libargon2, with PHC strings.
 ///
-/// Hashing is deliberately slow and memory-hungry, so it runs on Dispatch threads (never on an event
-/// loop or a cooperative thread) with at most `maxConcurrent` hashes at once.
+/// Hashing is deliberately slow and memory-hungry, so it runs on `HashingThreads` (one per core, at
+/// a low priority), never on an event loop or a cooperative thread.
 public final class PasswordHasher: Sendable {
     public let parameters: Argon2Parameters
-    private let queue = DispatchQueue(label: "tollgate.argon2", attributes: .concurrent)
-    private let permits: DispatchSemaphore
     /// Verified against when an account does not exist, so unknown emails cost the same time.
     private let dummyHash: String
 
-    public init(parameters: Argon2Parameters, maxConcurrent: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(parameters: Argon2Parameters) {
         self.parameters = parameters
-        self.permits = DispatchSemaphore(value: max(maxConcurrent, 1))
         self.dummyHash = (try? PasswordHasher.hashNow(Array("tollgate-dummy-password".utf8), parameters)) ?? ""
     }
 
@@ -44,14 +41,7 @@ public final class PasswordHasher: Sendable {
     }
 
     private func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
-        let permits = self.permits
-        return try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                permits.wait()
-                defer { permits.signal() }
-                continuation.resume(with: Result { try body() })
-            }
-        }
+        try await HashingThreads.shared.run(body)
     }
 
     static func hashNow(_ password: [UInt8], _ parameters: Argon2Parameters) throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TollgatePersistence
+import TollgateSecurity
 import TollgateTestSupport
 import Testing
 
@@ -42,6 +43,19 @@ struct LoginRulesTests {
         #expect(LoginCodes.hash("123456", userID: ann) != LoginCodes.hash("123457", userID: ann))
     }
 
+    @Test("stored token hashes are lower-case SHA-256 hex")
+    func tokenHash() {
+        #expect(TokenHash.of("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(TokenHash.of("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test("random byte strings have the asked length and differ")
+    func randomBytes() {
+        #expect([0, 1, 7, 8, 9, 32].map { SecureRandom.bytes($0).count } == [0, 1, 7, 8, 9, 32])
+        #expect(SecureRandom.bytes(32) != SecureRandom.bytes(32))
+        #expect(SecureRandom.token().count == 43)
+    }
+
     @Test("the uniform answer time holds for answers and for errors")
     func uniformTime() async throws {
         let uniform = UniformAnswerTime(minimum: .milliseconds(100))
@@ -66,15 +80,15 @@ struct LoginThrottleStorageTests {
         let throttle = LoginThrottle(database: database)
         let start = Date()
         for _ in 0..<5 { try await throttle.recordFailure(email: "ann@example.com", now: start) }
-        let waited = try await throttle.retryAfter(email: "Ann@example.com", now: start.addingTimeInterval(0.2))
-        let later = try await throttle.retryAfter(email: "ann@example.com", now: start.addingTimeInterval(1.5))
-        let other = try await throttle.retryAfter(email: "bob@example.com", now: start)
+        let waited = try await throttle.standing(of: "Ann@example.com", now: start.addingTimeInterval(0.2))
+        let later = try await throttle.standing(of: "ann@example.com", now: start.addingTimeInterval(1.5))
+        let other = try await throttle.standing(of: "bob@example.com", now: start)
         try await throttle.recordSuccess(email: "ann@example.com")
-        let cleared = try await throttle.retryAfter(email: "ann@example.com", now: start)
+        let cleared = try await throttle.standing(of: "ann@example.com", now: start)
         await database.shutdown()
-        #expect(waited == 1)
-        #expect(later == nil)
-        #expect(other == nil)
-        #expect(cleared == nil)
+        #expect(waited == LoginThrottle.Standing(retryAfter: 1, hasFailures: true))
+        #expect(later == LoginThrottle.Standing(retryAfter: nil, hasFailures: true))
+        #expect(other == LoginThrottle.Standing(retryAfter: nil, hasFailures: false))
+        #expect(cleared == LoginThrottle.Standing(retryAfter: nil, hasFailures: false))
     }
 }

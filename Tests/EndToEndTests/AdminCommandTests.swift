@@ -1,4 +1,5 @@
 import Foundation
+import GatewayService
 import Testing
 import TollgateSecurity
 import TollgateTestSupport
@@ -36,14 +37,23 @@ struct AdminCommandTests {
 
             var options = TestSystem.Options()
             options.authDatabaseURL = database.url
+            options.extraRoutes = [
+                RoutesFile.Route(method: "GET", path: "/admin-probe", subject: "auth.me", auth: .admin, rateLimit: "authenticated")
+            ]
             try await TestSystem.with(options) { system in
                 let boss = try await system.client.post(
                     "/login", json: ["email": "boss@example.com", "password": "a-long-admin-password"])
                 #expect(boss.status == 200)
-                #expect(try Self.role(of: try #require(boss.json["token"] as? String)) == "admin")
+                let bossToken = try #require(boss.json["token"] as? String)
+                #expect(try Self.role(of: bossToken) == "admin")
+                #expect(try await system.client.get("/admin-probe", token: bossToken).status == 200)
 
                 let pat = try await SessionTests.signIn(system, "pat")
                 #expect(try Self.role(of: pat.token) == "user")
+                let refused = try await system.client.get("/admin-probe", token: pat.token)
+                #expect(refused.status == 403)
+                #expect(refused.json["detail"] as? String == "User does not have admin privileges")
+                #expect(try await system.client.get("/admin-probe").status == 401)
                 let (promoted, text) = try Self.run(
                     ["create-admin", "--email", "PAT@example.com", "--username", "ignored"], database: database.url,
                     stdin: nil)
@@ -51,6 +61,7 @@ struct AdminCommandTests {
                 #expect(text.contains("promoted"))
                 let again = try await SessionTests.signIn(system, "pat", register: false)
                 #expect(try Self.role(of: again.token) == "admin")
+                #expect(try await system.client.get("/admin-probe", token: again.token).status == 200)
             }
         }
     }

@@ -76,6 +76,26 @@ struct LoginCodeTests {
             let malformed = try await Self.signIn(system, "wes", code: "12a456")
             #expect(malformed.status == 422)
             #expect((malformed.json["errors"] as? [String: String])?["code"] != nil)
+            let badEmail = try await system.client.post("/request/login-code", json: ["email": "not-an-email"])
+            #expect(badEmail.status == 422)
+            #expect((badEmail.json["errors"] as? [String: String])?["email"] != nil)
+        }
+    }
+
+    @Test("a code for an account deactivated since it was sent is refused with 403, and only when right")
+    func deactivatedSince() async throws {
+        try await TestSystem.with { system in
+            let zoe = try await SessionTests.signIn(system, "zoe")
+            let (code, _) = try await Self.requestCode(system, "zoe")
+            #expect(try await system.client.send(.post, "/deactivate", headers: ["Authorization": "Bearer \(zoe.token)"]).status == 202)
+            #expect(try await Self.signIn(system, "zoe", code: Self.wrong(code)).status == 401)
+            let refused = try await Self.signIn(system, "zoe", code: code)
+            #expect(refused.status == 403)
+            #expect(try await system.client.post("/request/login-code", json: ["email": "zoe@example.com"]).status == 200)
+            let database = try system.authDatabase()
+            let stored = try await LoginCode.query(on: database.database).count()
+            await database.shutdown()
+            #expect(stored == 0, "the used code is gone and inactive accounts get no new one")
         }
     }
 

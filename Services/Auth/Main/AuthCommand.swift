@@ -9,7 +9,7 @@ import TollgateServiceKit
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tollgate-auth", abstract: "Tollgate's accounts, sessions and signing keys.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, RotateKey.self, ImportUsers.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, RotateKey.self, ImportUsers.self, HashBenchmark.self], defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve Auth's subjects (the default).")
@@ -139,6 +139,25 @@ struct AuthCommand: AsyncParsableCommand {
                 Foundation.exit(65)
             } catch {
                 StartupFailure.exit("tollgate-auth import-users", error)
+            }
+        }
+    }
+
+    struct HashBenchmark: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hash-benchmark",
+            abstract: "Measure Argon2id verifications per second with the configured parameters (make bench's baseline).")
+
+        @Option(help: "Seconds to measure.") var seconds: Int = 10
+
+        func run() async throws {
+            do {
+                let config = try AuthConfig.from(ServiceRuntime.environment())
+                let rate = try await HashRateProbe(parameters: config.argon2).measure(for: .seconds(max(seconds, 1)))
+                let p = config.argon2
+                print(String(format: "%.1f verifications/s (m=%u KiB, t=%u, p=%u)", rate, p.memoryKiB, p.iterations, p.parallelism))
+            } catch {
+                StartupFailure.exit("tollgate-auth hash-benchmark", error)
             }
         }
     }

@@ -41,7 +41,7 @@ public struct AuthService: Sendable {
         let answers = TokenAnswers(cookie: cookie, refreshTokenInBody: config.starterRefreshCompat)
         let audit = AuditLog(database: database)
         let sessions = SessionIssuer(
-            database: database, tokens: tokens, sessionLifetime: config.sessionLifetime,
+            database: database, tokens: tokens, audit: audit, sessionLifetime: config.sessionLifetime,
             refreshTokenLifetime: config.refreshTokenLifetime)
 
         let verification = EmailVerification(

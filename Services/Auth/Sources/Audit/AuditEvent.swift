@@ -30,16 +30,6 @@ public final class AuditEvent: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
-
-    init(kind: Kind, userID: UUID?, ip: String?, userAgent: String?, detail: String?, now: Date = Date()) {
-        self.id = UUID()
-        self.userID = userID
-        self.kind = kind.rawValue
-        self.ip = ip
-        self.userAgent = userAgent.map { String($0.prefix(300)) }
-        self.detail = detail
-        self.createdAt = now
-    }
 }
 
 struct CreateAuditEvents: AsyncMigration {

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import TollgatePersistence
 import TollgateServiceKit
@@ -12,8 +13,22 @@ struct AuditLog: Sendable {
         _ kind: AuditEvent.Kind, userID: UUID?, request: ServiceRequest?, detail: String? = nil,
         on db: (any Database)? = nil
     ) async throws {
-        try await AuditEvent(
-            kind: kind, userID: userID, ip: request?.clientIP, userAgent: request?.userAgent, detail: detail
-        ).create(on: db ?? database.database)
+        // Written with SQLKit, not the model: every sign-in writes one, and reflection is costly.
+        guard let sql = (db ?? database.database) as? any SQLDatabase else { return }
+        try await sql.insert(into: AuditEvent.schema).model(
+            Row(
+                id: UUID(), user_id: userID, kind: kind.rawValue, ip: request?.clientIP,
+                user_agent: request?.userAgent.map { String($0.prefix(300)) }, detail: detail, created_at: Date())
+        ).run()
+    }
+
+    private struct Row: Encodable {
+        let id: UUID
+        let user_id: UUID?
+        let kind: String
+        let ip: String?
+        let user_agent: String?
+        let detail: String?
+        let created_at: Date
     }
 }

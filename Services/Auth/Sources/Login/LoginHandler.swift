@@ -23,9 +23,9 @@ struct LoginHandler: Sendable {
         let input = try request.decode(LoginRequest.self)
         try input.validate()
         do {
-            let user = try await login.authenticate(email: input.email, password: input.password, from: request)
-            let issued = try await sessions.start(for: user, userAgent: request.userAgent, ip: request.clientIP)
-            return answers.signedIn(issued, user: user)
+            let account = try await login.authenticate(email: input.email, password: input.password, from: request)
+            let issued = try await sessions.start(for: account, by: .password, from: request)
+            return answers.signedIn(issued, user: account.response)
         } catch let error as AuthError {
             throw error.failure
         }

@@ -26,12 +26,29 @@ struct LoginThrottle: Sendable {
 
     static func key(for email: String) -> String { TokenHash.of(CanonicalForm.of(email)) }
 
-    /// Seconds to wait before `email` may try again, or nil when it may try now.
-    func retryAfter(email: String, now: Date = Date()) async throws -> Int? {
-        guard let row = try await LoginFailures.find(Self.key(for: email), on: database.database) else { return nil }
-        guard now.timeIntervalSince(row.lastFailureAt) < Self.memory else { return nil }
-        let wait = row.lastFailureAt.addingTimeInterval(Self.delay(afterFailures: row.failures)).timeIntervalSince(now)
-        return wait > 0 ? Int(wait.rounded(.up)) : nil
+    /// What the throttle says about the next attempt for an email.
+    struct Standing: Sendable, Equatable {
+        /// Seconds to wait before trying, or nil when it may try now.
+        var retryAfter: Int?
+        /// Failures are on record (a success must clear them).
+        var hasFailures: Bool
+    }
+
+    func standing(of email: String, now: Date = Date()) async throws -> Standing {
+        let row = try await database.sql.select().columns("failures", "last_failure_at")
+            .from(LoginFailures.schema).where("email_key", .equal, Self.key(for: email))
+            .first(decoding: FailureRow.self)
+        guard let row else {
+            return Standing(retryAfter: nil, hasFailures: false)
+        }
+        guard now.timeIntervalSince(row.last_failure_at) < Self.memory else { return Standing(retryAfter: nil, hasFailures: true) }
+        let wait = row.last_failure_at.addingTimeInterval(Self.delay(afterFailures: row.failures)).timeIntervalSince(now)
+        return Standing(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, hasFailures: true)
+    }
+
+    private struct FailureRow: Decodable {
+        let failures: Int
+        let last_failure_at: Date
     }
 
     /// Counts a failure atomically (concurrent failures all count); a stale count starts over.

@@ -41,8 +41,9 @@ struct LoginCodeHandlers: Sendable {
             throw AuthError.inactiveAccount.failure
         case .signedIn(let user):
             if let id = user.id { users.changed(id) }
-            let issued = try await sessions.start(for: user, userAgent: request.userAgent, ip: request.clientIP)
-            return answers.signedIn(issued, user: user)
+            let account = try Account(user)
+            let issued = try await sessions.start(for: account, by: .code, from: request)
+            return answers.signedIn(issued, user: account.response)
         }
     }
 }

@@ -97,7 +97,6 @@ struct LoginCodes: Sendable {
             user.isVerified = true
             try await user.save(on: database.database)
         }
-        try await audit.record(.loginSucceeded, userID: userID, request: request, detail: "method=code")
         return .signedIn(user)
     }
 }

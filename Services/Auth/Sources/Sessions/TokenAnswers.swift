@@ -22,9 +22,9 @@ struct TokenAnswers: Sendable {
         let refresh_token: String?
     }
 
-    func signedIn(_ issued: IssuedSession, user: User) -> ServiceResponse {
+    func signedIn(_ issued: IssuedSession, user: UserResponse) -> ServiceResponse {
         let body = SignedIn(
-            token: issued.accessToken, user: UserResponse(user),
+            token: issued.accessToken, user: user,
             refresh_token: refreshTokenInBody ? issued.refreshToken : nil)
         return withCookie(.json(200, body), issued.refreshToken)
     }
