@@ -12,8 +12,8 @@ public struct AuthService: Sendable {
     public let router: ServiceRouter
     public let relay: OutboxRelay
     public let database: ServiceDatabase
-    let userChanges: UserChangeListener
-    let keyReloader: SigningKeyReloader
+    let userChanges: BroadcastListener
+    let keyReloader: BroadcastListener
 
     /// Every long-running part, for a ServiceGroup.
     public var services: [any Service] { [relay, userChanges, keyReloader, router] }
@@ -107,7 +107,7 @@ public struct AuthService: Sendable {
         router.on(subjects.authLoginCode, loginCodes.login)
         return AuthService(
             router: router, relay: relay, database: database, userChanges: users.changeListener(),
-            keyReloader: SigningKeyReloader(
+            keyReloader: SigningKeyReloader.listener(
                 connection: connection, subject: subjects.authKeysChanged, store: keyStore, tokens: tokens, logger: logger))
     }
 }

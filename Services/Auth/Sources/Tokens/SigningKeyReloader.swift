@@ -1,28 +1,20 @@
 import Logging
-import ServiceLifecycle
 import TollgateMessaging
+import TollgateServiceKit
 
-/// Every Auth instance listens (no queue group) for `rotate-key`'s announcement and switches to
-/// the key set now in its key folder.
-struct SigningKeyReloader: Service {
-    let connection: NatsConnection
-    let subject: String
-    let store: SigningKeyStore
-    let tokens: AccessTokenIssuer
-    let logger: Logger
-
-    func run() async throws {
-        let subscription = try connection.subscribe(subject)
-        await cancelWhenGracefulShutdown {
-            for await _ in subscription {
-                do {
-                    try await tokens.use(try store.load())
-                    logger.info("signing keys reloaded", metadata: ["active": "\(tokens.activeKid)"])
-                } catch {
-                    logger.error("could not reload signing keys; still signing with the old one", metadata: ["error": "\(error)"])
-                }
+/// Every Auth instance listens for `rotate-key`'s announcement and switches to the key set now in
+/// its key folder; on failure it keeps signing with the old key.
+enum SigningKeyReloader {
+    static func listener(
+        connection: NatsConnection, subject: String, store: SigningKeyStore, tokens: AccessTokenIssuer, logger: Logger
+    ) -> BroadcastListener {
+        BroadcastListener(connection: connection, subject: subject) { _ in
+            do {
+                try await tokens.use(try store.load())
+                logger.info("signing keys reloaded", metadata: ["active": "\(tokens.activeKid)"])
+            } catch {
+                logger.error("could not reload signing keys; still signing with the old one", metadata: ["error": "\(error)"])
             }
         }
-        subscription.unsubscribe()
     }
 }

@@ -2,10 +2,10 @@ import FluentKit
 import Foundation
 import Logging
 import SQLKit
-import ServiceLifecycle
 import TollgateContracts
 import TollgateMessaging
 import TollgatePersistence
+import TollgateServiceKit
 
 /// Reads users for `/me` through a short-lived cache, and is where every change to a user's row
 /// is announced: `changed(_:)` must follow each committed write to `users`, so that no Auth
@@ -51,25 +51,10 @@ struct UserDirectory: Sendable {
         }
     }
 
-    /// Evicts users other instances announce as changed.
-    func changeListener() -> UserChangeListener {
-        UserChangeListener(connection: connection, subject: subjects.authUserChanged, cache: cache)
-    }
-}
-
-/// Listens (every instance, no queue group) for user-changed announcements.
-struct UserChangeListener: Service {
-    let connection: NatsConnection
-    let subject: String
-    let cache: UserCache
-
-    func run() async throws {
-        let subscription = try connection.subscribe(subject)
-        await cancelWhenGracefulShutdown {
-            for await message in subscription {
-                if let id = UUID(uuidString: String(decoding: message.payload, as: UTF8.self)) { cache.evict(id) }
-            }
+    /// Evicts users other instances announce as changed (every instance listens).
+    func changeListener() -> BroadcastListener {
+        BroadcastListener(connection: connection, subject: subjects.authUserChanged) { [cache] message in
+            if let id = UUID(uuidString: String(decoding: message.payload, as: UTF8.self)) { cache.evict(id) }
         }
-        subscription.unsubscribe()
     }
 }
