@@ -1,8 +1,18 @@
+import Foundation
+
 /// The emails Tollgate sends; each is a template set in the Notifier.
 public enum EmailTemplate: String, Sendable, Codable, CaseIterable {
     case verifyEmail = "verify_email"
     case resetPassword = "reset_password"
     case loginCode = "login_code"
+    case passwordChanged = "password_changed"
+    case newSignIn = "new_sign_in"
+    case subscriptionStarted = "subscription_started"
+    case subscriptionRenewed = "subscription_renewed"
+    case subscriptionUpdated = "subscription_updated"
+    case subscriptionCancellationScheduled = "subscription_cancellation_scheduled"
+    case subscriptionCanceled = "subscription_canceled"
+    case paymentFailed = "payment_failed"
 }
 
 /// "Send this templated email": published to the `EMAIL` stream, consumed by the Notifier.
@@ -49,5 +59,72 @@ extension EmailCommand {
         EmailCommand(
             template: .loginCode, to: email, toName: username,
             data: ["username": username, "code": code, "minutes": String(minutes)])
+    }
+}
+
+extension EmailCommand {
+    /// "Your password was changed" (by a change or a reset), with when and from where.
+    public static func passwordChanged(to email: String, username: String, when: String, ip: String) -> EmailCommand {
+        EmailCommand(
+            template: .passwordChanged, to: email, toName: username,
+            data: ["username": username, "when": when, "ip": ip])
+    }
+
+    /// "New sign-in to your account" (sent when configured).
+    public static func newSignIn(to email: String, username: String, when: String, ip: String, device: String)
+        -> EmailCommand
+    {
+        EmailCommand(
+            template: .newSignIn, to: email, toName: username,
+            data: ["username": username, "when": when, "ip": ip, "device": device])
+    }
+}
+
+/// The facts every subscription email states. Amounts are display text ("$12.00").
+public struct SubscriptionFacts: Sendable, Equatable {
+    public let planName: String
+    public let amount: String
+    /// The end of the paid period, as display text.
+    public let periodEnd: String
+
+    public init(planName: String, amount: String, periodEnd: String) {
+        self.planName = planName
+        self.amount = amount
+        self.periodEnd = periodEnd
+    }
+
+    var data: [String: String] { ["plan_name": planName, "amount": amount, "period_end": periodEnd] }
+}
+
+extension EmailCommand {
+    public static func subscription(
+        _ template: EmailTemplate, to email: String, username: String, facts: SubscriptionFacts
+    ) -> EmailCommand {
+        EmailCommand(
+            template: template, to: email, toName: username,
+            data: facts.data.merging(["username": username]) { own, _ in own })
+    }
+}
+
+/// An email the Notifier gave up on, as kept in the dead-letter stream.
+public struct DeadLetter: Codable, Sendable, Equatable {
+    public let messageID: String
+    public let command: EmailCommand
+    public let reason: String
+    public let attempts: Int
+    public let failedAt: Date
+
+    public init(messageID: String, command: EmailCommand, reason: String, attempts: Int, failedAt: Date) {
+        self.messageID = messageID
+        self.command = command
+        self.reason = reason
+        self.attempts = attempts
+        self.failedAt = failedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case command, reason, attempts
+        case messageID = "message_id"
+        case failedAt = "failed_at"
     }
 }

@@ -48,6 +48,9 @@ public struct Subjects: Sendable, Equatable {
     public var emailStream: String { streamName("EMAIL") }
     public var emailSubjects: String { "\(prefix).email.>" }
     public func email(_ template: EmailTemplate) -> String { "\(prefix).email.\(template.rawValue)" }
+    /// Emails the Notifier gave up on (`DeadLetter`), kept for inspection and retry.
+    public var emailDeadStream: String { streamName("EMAIL_DEAD") }
+    public var emailDeadSubject: String { "\(prefix).email-dead" }
 
     public var stripeStream: String { streamName("STRIPE") }
     public var stripeSubjects: String { "\(prefix).stripe.>" }

@@ -13,6 +13,8 @@ public enum StreamSetup {
     public static func streams(_ subjects: Subjects) -> [StreamSettings] {
         [
             StreamSettings(name: subjects.emailStream, subjects: [subjects.emailSubjects], maxAge: .seconds(7 * 86400)),
+            StreamSettings(
+                name: subjects.emailDeadStream, subjects: [subjects.emailDeadSubject], maxAge: .seconds(30 * 86400)),
             StreamSettings(name: subjects.stripeStream, subjects: [subjects.stripeSubjects], maxAge: .seconds(30 * 86400)),
             StreamSettings(name: subjects.usersStream, subjects: [subjects.usersSubjects], maxAge: .seconds(30 * 86400)),
         ]

@@ -6,6 +6,9 @@ import TollgateTestSupport
 
 @Suite("Email rendering")
 struct EmailRenderingTests {
+    static let branding = Branding(
+        productName: "Acme", supportEmail: "help@acme.test", publicURL: "https://acme.test", brandColor: "#123456")
+
     /// What each template's producer sends, built the way the producer builds it, and the value
     /// (link or code) the reader needs, which must reach both parts.
     static let producerCommands: [EmailTemplate: (command: EmailCommand, essential: String)] = [
@@ -20,11 +23,30 @@ struct EmailRenderingTests {
             "https://app/reset-password?token=a&b=1"
         ),
         .loginCode: (.loginCode(to: "ann@example.com", username: "Ann & <Co>", code: "042917", minutes: 15), "042917"),
+        .passwordChanged: (
+            .passwordChanged(to: "ann@example.com", username: "Ann & <Co>", when: "2026-11-24 10:00 UTC", ip: "203.0.113.9"),
+            "203.0.113.9"
+        ),
+        .newSignIn: (
+            .newSignIn(
+                to: "ann@example.com", username: "Ann & <Co>", when: "2026-11-24 10:00 UTC", ip: "203.0.113.9",
+                device: "Firefox"), "Firefox"
+        ),
+        .subscriptionStarted: (.subscription(.subscriptionStarted, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "Pro"),
+        .subscriptionRenewed: (.subscription(.subscriptionRenewed, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "$12.00"),
+        .subscriptionUpdated: (.subscription(.subscriptionUpdated, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "Pro"),
+        .subscriptionCancellationScheduled: (
+            .subscription(.subscriptionCancellationScheduled, to: "ann@example.com", username: "Ann & <Co>", facts: facts),
+            "2026-12-24"
+        ),
+        .subscriptionCanceled: (.subscription(.subscriptionCanceled, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "Pro"),
+        .paymentFailed: (.subscription(.paymentFailed, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "$12.00"),
     ]
+    static let facts = SubscriptionFacts(planName: "Pro", amount: "$12.00", periodEnd: "2026-12-24")
 
     @Test("every template renders with the data its producer sends", arguments: EmailTemplate.allCases)
     func everyTemplate(template: EmailTemplate) throws {
-        let renderer = try EmailRenderer(productName: "Acme", overridesDirectory: nil)
+        let renderer = try EmailRenderer(branding: Self.branding, overridesDirectory: nil)
         let (command, essential) = try #require(Self.producerCommands[template], "no producer data for \(template)")
         let email = try renderer.render(command)
         #expect(email.subject.contains("Acme"))
@@ -32,11 +54,13 @@ struct EmailRenderingTests {
         #expect(email.html.contains(essential.replacingOccurrences(of: "&", with: "&amp;")), "HTML is escaped")
         #expect(email.html.contains("Ann &amp; &lt;Co&gt;"))
         #expect(!email.text.contains("&amp;"))
+        #expect(email.html.contains("#123456"), "the brand colour")
+        #expect(email.text.contains("help@acme.test"), "the support address")
     }
 
     @Test("a variable the template needs but the command lacks is an error, not a blank")
     func missingVariable() throws {
-        let renderer = try EmailRenderer(productName: "Acme", overridesDirectory: nil)
+        let renderer = try EmailRenderer(branding: Self.branding, overridesDirectory: nil)
         let incomplete = EmailCommand(template: .verifyEmail, to: "a@example.com", data: ["username": "a"])
         #expect(throws: RenderingError.self) { try renderer.render(incomplete) }
     }
@@ -47,7 +71,7 @@ struct EmailRenderingTests {
         defer { folder.remove() }
         try "Welcome aboard {{username}}".write(
             toFile: folder.path + "/verify_email.subject.mustache", atomically: true, encoding: .utf8)
-        let renderer = try EmailRenderer(productName: "Acme", overridesDirectory: folder.path)
+        let renderer = try EmailRenderer(branding: Self.branding, overridesDirectory: folder.path)
         let email = try renderer.render(.verifyEmail(to: "a@example.com", username: "Zoë", verifyURL: "u"))
         #expect(email.subject == "Welcome aboard Zoë")
     }

@@ -8,9 +8,11 @@ public enum AuthCommandLine {
     }
 
     /// `environment` is the whole environment of the child (plus PATH); `stdin` is typed as one line.
-    public static func run(_ arguments: [String], environment: [String: String], stdin: String? = nil) throws -> Outcome {
+    public static func run(
+        _ arguments: [String], environment: [String: String], stdin: String? = nil, executable: String = "auth"
+    ) throws -> Outcome {
         let process = Process()
-        process.executableURL = BuiltExecutables.url("auth")
+        process.executableURL = BuiltExecutables.url(executable)
         process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { own, _ in own }
         process.arguments = arguments
         let input = Pipe()

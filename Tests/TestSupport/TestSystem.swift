@@ -126,7 +126,8 @@ public final class TestSystem: Sendable {
         }
     }
 
-    public func startService(_ service: ServiceName) async throws {
+    /// `notifierFaults` applies when `service` is the Notifier.
+    public func startService(_ service: ServiceName, notifierFaults: DeliveryFaults = DeliveryFaults()) async throws {
         let logger = Self.logger(service)
         let connection = try await NatsConnection.connect(url: nats.url, name: "test-\(service)", logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
@@ -143,8 +144,10 @@ public final class TestSystem: Sendable {
             services = billing.services
             cleanUp = { await billing.database.shutdown() }
         case .notifier:
-            services = try await NotifierService.start(config: .from(environment), connection: connection, logger: logger)
-                .services
+            let notifier = try await NotifierService.start(
+                config: .from(environment), connection: connection, logger: logger, faults: notifierFaults)
+            services = notifier.services
+            cleanUp = { await notifier.database.shutdown() }
         case .webhook:
             services = [
                 WebhookService.makeApplication(

@@ -24,6 +24,8 @@ public struct AuthConfig: Sendable {
     public var refreshReuseGrace: Duration
     /// The starter's later clients: refresh token also in JSON bodies and accepted as `?token=`.
     public var starterRefreshCompat: Bool
+    /// Email users about every new sign-in.
+    public var newSignInEmail: Bool
 
     /// The refresh cookie is `Secure` outside development.
     public var secureCookies: Bool { common.environment == .production }
@@ -57,7 +59,8 @@ public struct AuthConfig: Sendable {
             keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"),
             userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600),
             refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300),
-            starterRefreshCompat: reader.bool("TOLLGATE_STARTER_REFRESH_COMPAT", default: false))
+            starterRefreshCompat: reader.bool("TOLLGATE_STARTER_REFRESH_COMPAT", default: false),
+            newSignInEmail: reader.bool("TOLLGATE_NEW_SIGN_IN_EMAIL", default: false))
         try reader.finish()
         return config
     }

@@ -40,8 +40,9 @@ public struct AuthService: Sendable {
         let cookie = RefreshCookie(secure: config.secureCookies, maxAgeSeconds: config.refreshTokenLifetime.components.seconds)
         let answers = TokenAnswers(cookie: cookie, refreshTokenInBody: config.starterRefreshCompat)
         let audit = AuditLog(database: database)
+        let securityEmails = SecurityEmails(subjects: subjects, relay: relay, newSignInEnabled: config.newSignInEmail)
         let sessions = SessionIssuer(
-            database: database, tokens: tokens, audit: audit, sessionLifetime: config.sessionLifetime,
+            database: database, tokens: tokens, audit: audit, emails: securityEmails, sessionLifetime: config.sessionLifetime,
             refreshTokenLifetime: config.refreshTokenLifetime)
 
         let verification = EmailVerification(
@@ -67,7 +68,8 @@ public struct AuthService: Sendable {
             audit: audit, logger: logger)
         let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
         let changePassword = ChangePasswordHandler(
-            database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit)
+            database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit,
+            emails: securityEmails)
         let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
         let jwksHandler = JWKSHandler(tokens: tokens)
         let profiles = ProfileHandlers(database: database)
@@ -77,7 +79,8 @@ public struct AuthService: Sendable {
         let mailOnRequest = MailOnRequest(relay: relay, uniformTime: UniformAnswerTime())
         let passwordReset = PasswordResetHandlers(
             reset: PasswordReset(
-                database: database, hasher: hasher, sessions: sessionStore, audit: audit, subjects: subjects,
+                database: database, hasher: hasher, sessions: sessionStore, audit: audit, emails: securityEmails,
+                subjects: subjects,
                 publicURL: config.publicURL, linkLifetime: config.passwordResetLifetime),
             users: users, revocations: revocations, mailOnRequest: mailOnRequest)
         let loginCodes = LoginCodeHandlers(

@@ -3,31 +3,40 @@ import Logging
 import ServiceLifecycle
 import TollgateContracts
 import TollgateMessaging
+import TollgatePersistence
 import TollgateServiceKit
 
 /// The Notifier executable's parts, wired together.
 public struct NotifierService: Sendable {
     public let router: ServiceRouter
     public let consumer: EmailConsumer
+    public let database: ServiceDatabase
 
     public var services: [any Service] { [consumer, router] }
 
-    public static func start(config: NotifierConfig, connection: NatsConnection, logger: Logger) async throws
-        -> NotifierService
-    {
+    public static func start(
+        config: NotifierConfig, connection: NatsConnection, logger: Logger, faults: DeliveryFaults = DeliveryFaults()
+    ) async throws -> NotifierService {
         let subjects = Subjects(prefix: config.common.prefix)
+        let database = try await ServiceDatabase.open(
+            url: config.databaseURL, migrations: NotifierMigrations.all, logger: logger)
         let jetStream = try connection.jetStream()
         try await StreamSetup.createStreams(jetStream, subjects: subjects)
         let pull = try await jetStream.pullConsumer(
             PullConsumerSettings(
                 stream: subjects.emailStream, durableName: subjects.notifierConsumer, filterSubject: subjects.emailSubjects,
-                maxDeliver: 10, ackWait: .seconds(60), maxInFlight: config.maxInFlight))
+                // Beyond our own limit, so that the stream never silently stops redelivering a message
+                // that a crash kept from being acknowledged or put in the dead letters.
+                maxDeliver: config.maxAttempts + 5, ackWait: config.ackWait, maxInFlight: config.maxInFlight))
         let consumer = EmailConsumer(
             consumer: pull,
-            renderer: try EmailRenderer(productName: config.productName, overridesDirectory: config.templatesDirectory),
-            transport: FileTransport(directory: config.mailDirectory),
-            from: config.from, logger: logger)
+            renderer: try EmailRenderer(branding: config.branding, overridesDirectory: config.templatesDirectory),
+            transport: try config.mail.makeTransport(logger: logger),
+            deliveries: DeliveryLog(database: database),
+            deadLetters: DeadLetters(jetStream: jetStream, subjects: subjects),
+            from: config.from, replyTo: config.replyTo, maxAttempts: config.maxAttempts, retryBase: config.retryBase,
+            faults: faults, logger: logger)
         let router = ServiceRouter(connection: connection, service: .notifier, subjects: subjects, logger: logger)
-        return NotifierService(router: router, consumer: consumer)
+        return NotifierService(router: router, consumer: consumer, database: database)
     }
 }

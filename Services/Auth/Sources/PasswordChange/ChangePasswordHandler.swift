@@ -12,6 +12,7 @@ struct ChangePasswordHandler: Sendable {
     let sessions: SessionStore
     let revocations: RevocationPublisher
     let audit: AuditLog
+    let emails: SecurityEmails
 
     struct Body: Decodable {
         let old_password: String
@@ -37,8 +38,10 @@ struct ChangePasswordHandler: Sendable {
             user.passwordHash = newHash
             try await user.save(on: db)
             try await audit.record(.passwordChanged, userID: principal.userID, request: request, on: db)
+            try await emails.passwordChanged(email: user.email, username: user.username, request: request, on: db)
             return try await sessions.endAll(of: principal.userID, except: UUID(uuidString: principal.sessionID), on: db)
         }
+        emails.wake()
         for sessionID in ended { try await revocations.revokeSession(sessionID) }
         return .message(200, "Password changed")
     }

@@ -18,6 +18,7 @@ struct PasswordReset: Sendable {
     let hasher: PasswordHasher
     let sessions: SessionStore
     let audit: AuditLog
+    let emails: SecurityEmails
     let subjects: Subjects
     let publicURL: String
     let linkLifetime: Duration
@@ -79,6 +80,7 @@ struct PasswordReset: Sendable {
             try await user.save(on: db)
             let ended = try await sessions.endAll(of: userID, on: db, now: now)
             try await audit.record(.passwordReset, userID: userID, request: request, on: db)
+            try await emails.passwordChanged(email: user.email, username: user.username, request: request, on: db)
             return .reset(userID: userID, endedSessions: ended)
         }
     }

@@ -28,6 +28,7 @@ struct PasswordResetHandlers: Sendable {
             throw HTTPFailure(400, "Invalid or expired token")
         case .reset(let userID, let ended):
             users.changed(userID)
+            reset.emails.wake()
             for sessionID in ended { try await revocations.revokeSession(sessionID) }
             return .message(202, "Password has been reset")
         }

@@ -23,6 +23,7 @@ struct SessionIssuer: Sendable {
     let database: ServiceDatabase
     let tokens: AccessTokenIssuer
     let audit: AuditLog
+    let emails: SecurityEmails
     let sessionLifetime: Duration
     let refreshTokenLifetime: Duration
 
@@ -44,7 +45,9 @@ struct SessionIssuer: Sendable {
             try await sql.insert(into: RefreshToken.schema).model(token).run()
             try await audit.record(
                 .loginSucceeded, userID: account.id, request: request, detail: "method=\(method.rawValue)", on: transaction)
+            try await emails.newSignIn(email: account.email, username: account.username, request: request, on: transaction)
         }
+        if emails.newSignInEnabled { emails.wake() }
         let accessToken = try await tokens.issue(userID: account.id, sessionID: sessionID, role: account.role)
         return IssuedSession(accessToken: accessToken, refreshToken: refreshToken, sessionID: sessionID)
     }

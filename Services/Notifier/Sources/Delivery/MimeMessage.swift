@@ -11,11 +11,13 @@ public struct MimeMessage: Sendable {
     public let html: String
     public let messageID: String
     public let date: Date
+    public let replyTo: String?
 
     public init(
         from: String, to: String, toName: String?, subject: String, text: String, html: String, messageID: String,
-        date: Date
+        date: Date, replyTo: String? = nil
     ) {
+        self.replyTo = replyTo
         self.from = from
         self.to = to
         self.toName = toName
@@ -29,9 +31,9 @@ public struct MimeMessage: Sendable {
     public func render() -> String {
         let boundary = "tollgate-" + messageID.filter { $0.isLetter || $0.isNumber }
         let recipient = toName.map { "\(MimeMessage.encodeHeaderWord($0)) <\(to)>" } ?? to
-        var lines = [
-            "From: \(from)",
-            "To: \(recipient)",
+        var lines = ["From: \(MimeMessage.encodeMailbox(from))", "To: \(recipient)"]
+        if let replyTo { lines.append("Reply-To: \(MimeMessage.encodeMailbox(replyTo))") }
+        lines += [
             "Subject: \(MimeMessage.encodeHeaderWord(subject))",
             "Date: \(MimeMessage.rfc5322Date(date))",
             "Message-ID: <\(messageID)>",
@@ -50,11 +52,40 @@ public struct MimeMessage: Sendable {
         return lines.joined(separator: "\r\n")
     }
 
-    /// RFC 2047 `=?utf-8?B?…?=` for non-ASCII text; ASCII without line breaks passes unchanged.
+    /// RFC 2047 `=?utf-8?B?…?=` for non-ASCII text, in words of at most 75 characters folded onto
+    /// continuation lines, never splitting a character; ASCII without line breaks passes unchanged.
     static func encodeHeaderWord(_ text: String) -> String {
         let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         if clean.unicodeScalars.allSatisfy({ $0.isASCII }) { return clean }
-        return "=?utf-8?B?\(Data(clean.utf8).base64EncodedString())?="
+        var words: [String] = []
+        var chunk = ""
+        for character in clean {
+            // 39 bytes of UTF-8 make 52 base64 characters: with `=?utf-8?B?` and `?=`, 64, which
+            // leaves room for the header name on the first line within 78.
+            if chunk.utf8.count + String(character).utf8.count > 39 {
+                words.append(chunk)
+                chunk = ""
+            }
+            chunk.append(character)
+        }
+        if !chunk.isEmpty { words.append(chunk) }
+        return words.map { "=?utf-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
+    }
+
+    /// `Name <address>` with the name encoded when it is not ASCII; a bare address as it is.
+    static func encodeMailbox(_ mailbox: String) -> String {
+        guard let open = mailbox.lastIndex(of: "<"), mailbox.hasSuffix(">") else { return mailbox }
+        let name = mailbox[..<open].trimmingCharacters(in: .whitespaces)
+        let address = mailbox[open...]
+        return name.isEmpty ? String(address) : "\(encodeHeaderWord(name)) \(address)"
+    }
+
+    /// The bare address of `Name <address>` (for the SMTP envelope).
+    static func address(of mailbox: String) -> String {
+        guard let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close else {
+            return mailbox.trimmingCharacters(in: .whitespaces)
+        }
+        return String(mailbox[mailbox.index(after: open)..<close])
     }
 
     static func base64Lines(_ text: String) -> [String] {

@@ -21,7 +21,7 @@ public struct EmailRenderer: Sendable {
     private let variables: [String: Set<String>]
     private let globals: [String: String]
 
-    public init(productName: String, overridesDirectory: String?) throws {
+    public init(branding: Branding, overridesDirectory: String?) throws {
         var sources = BuiltInTemplates.files
         if let overridesDirectory {
             for name in sources.keys {
@@ -43,7 +43,7 @@ public struct EmailRenderer: Sendable {
         }
         self.templates = templates
         self.variables = variables
-        self.globals = ["product_name": productName]
+        self.globals = branding.variables
     }
 
     public func render(_ command: EmailCommand) throws(RenderingError) -> RenderedEmail {
