@@ -165,6 +165,10 @@ let package = Package(
             dependencies: ["TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/GatewayTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "NotifierTests",
+            dependencies: ["TollgateTestSupport"],
+            path: "Tests/NotifierTests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "AuthTests",
             dependencies: ["TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/AuthTests", swiftSettings: swiftSettings),

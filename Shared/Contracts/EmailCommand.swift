@@ -13,6 +13,7 @@ public enum EmailTemplate: String, Sendable, Codable, CaseIterable {
     case subscriptionCancellationScheduled = "subscription_cancellation_scheduled"
     case subscriptionCanceled = "subscription_canceled"
     case paymentFailed = "payment_failed"
+    case testEmail = "test_email"
 }
 
 /// "Send this templated email": published to the `EMAIL` stream, consumed by the Notifier.
@@ -77,6 +78,13 @@ extension EmailCommand {
         EmailCommand(
             template: .newSignIn, to: email, toName: username,
             data: ["username": username, "when": when, "ip": ip, "device": device])
+    }
+}
+
+extension EmailCommand {
+    /// `tollgate-notifier send-test`: proves the mail set-up works (and feeds the benchmark).
+    public static func testEmail(to email: String, number: Int) -> EmailCommand {
+        EmailCommand(template: .testEmail, to: email, data: ["number": String(number)])
     }
 }
 

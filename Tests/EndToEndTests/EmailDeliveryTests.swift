@@ -194,4 +194,18 @@ struct EmailDeliveryTests {
             #expect(MimeParts.decodedBodies(of: message).first?.contains("000003") == true)
         }
     }
+
+    @Test("send-test queues test emails that arrive")
+    func sendTest() async throws {
+        let server = try SMTPServerProcess()
+        try await server.start()
+        try await TestSystem.with(Self.options(server)) { system in
+            var environment = system.environment
+            environment["TOLLGATE_LOG_LEVEL"] = "error"
+            let run = try NotifierCommandLine.run(["send-test", "--to", "ops@example.com", "--count", "3"], environment: environment)
+            #expect(run.status == 0, "\(run.output)")
+            _ = try await eventually("3 test emails") { server.messages().count == 3 ? true : nil }
+            #expect(server.messages().allSatisfy { $0.contains("X-Envelope-To: ops@example.com") })
+        }
+    }
 }

@@ -97,10 +97,28 @@ struct VerificationAndPasswordTests {
             #expect(try await system.client.get("/me", token: desk.token).status == 200, "this session stays")
             #expect(try await SessionTests.refresh(system, desk.refresh).status == 200)
 
+            let notice = try await Mailbox(system, "hal@example.com").next(containing: "password of your")
+            #expect(notice.contains("127.0.0.1"), "says from where")
             let old = try await system.client.post("/login", json: ["email": "hal@example.com", "password": "password-1"])
             #expect(old.status == 401)
             let new = try await system.client.post("/login", json: ["email": "hal@example.com", "password": "brand-new-pass"])
             #expect(new.status == 200)
+        }
+    }
+
+    @Test("with TOLLGATE_NEW_SIGN_IN_EMAIL every sign-in is announced by email, with the device")
+    func newSignInEmail() async throws {
+        var options = TestSystem.Options()
+        options.environment["TOLLGATE_NEW_SIGN_IN_EMAIL"] = "true"
+        try await TestSystem.with(options) { system in
+            _ = try await system.client.post(
+                "/register", json: ["email": "ned@example.com", "username": "ned", "password": "password-1"])
+            let login = try await system.client.send(
+                .post, "/login", headers: ["Content-Type": "application/json", "User-Agent": "NedBrowser/1.0"],
+                body: try JSONSerialization.data(withJSONObject: ["email": "ned@example.com", "password": "password-1"]))
+            #expect(login.status == 200)
+            let notice = try await Mailbox(system, "ned@example.com").next(containing: "signed in to")
+            #expect(notice.contains("NedBrowser/1.0"))
         }
     }
 }

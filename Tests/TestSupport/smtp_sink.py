@@ -3,10 +3,12 @@ message to a folder as NNNNNN.eml, preceded by X-Envelope-From, X-Envelope-To an
 lines (the last names the SMTP session, so tests can tell whether messages shared a connection).
 
 Options: --starttls CERT KEY (STARTTLS required), --auth USER:PASSWORD (AUTH required),
---reject PREFIX (RCPT TO addresses starting with it get 550). Runs until stdin closes."""
+--reject PREFIX (RCPT TO addresses starting with it get 550). Runs until stdin closes, or with
+--forever until it is terminated."""
 import argparse
 import itertools
 import os
+import signal
 import ssl
 import sys
 import threading
@@ -48,6 +50,7 @@ def main():
     parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth")
     parser.add_argument("--reject")
+    parser.add_argument("--forever", action="store_true")
     options = parser.parse_args()
 
     settings = {}
@@ -68,7 +71,14 @@ def main():
         server_hostname="localhost", **settings)
     controller.start()
     print("ready", flush=True)
-    sys.stdin.read()
+    if options.forever:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        while not stop.wait(1):
+            pass
+    else:
+        sys.stdin.read()
     controller.stop()
 
 

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import NotifierService
 import TollgateContracts
+import TollgateMessaging
 import TollgateServiceKit
 
 @main
 struct NotifierCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tollgate-notifier", abstract: "Tollgate's email delivery.",
-        subcommands: [Serve.self, DeadLettersCommand.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, DeadLettersCommand.self, SendTest.self], defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deliver the emails on the EMAIL stream (the default).")
@@ -70,18 +71,47 @@ struct NotifierCommand: AsyncParsableCommand {
         }
 
         static func withDeadLetters(_ body: (DeadLetters) async throws -> Void) async throws {
-            do {
-                let config = try NotifierConfig.from(ServiceRuntime.environment())
-                let logger = ServiceRuntime.makeLogger("tollgate-notifier", level: config.common.logLevel)
-                let connection = try await ServiceRuntime.connect(
-                    config: config.common, name: "tollgate-notifier dead-letters", logger: logger)
-                let jetStream = try connection.jetStream()
-                let subjects = Subjects(prefix: config.common.prefix)
-                try await StreamSetup.createStreams(jetStream, subjects: subjects)
+            await NotifierCommand.withJetStream("dead-letters") { jetStream, subjects in
                 try await body(DeadLetters(jetStream: jetStream, subjects: subjects))
-                await connection.drain()
-            } catch {
-                StartupFailure.exit("tollgate-notifier dead-letters", error)
+            }
+        }
+    }
+
+    /// For the operator subcommands: configuration, a NATS connection and the streams, or exit 78.
+    static func withJetStream(_ subcommand: String, _ body: (JetStream, Subjects) async throws -> Void) async {
+        do {
+            let config = try NotifierConfig.from(ServiceRuntime.environment())
+            let logger = ServiceRuntime.makeLogger("tollgate-notifier", level: config.common.logLevel)
+            let connection = try await ServiceRuntime.connect(
+                config: config.common, name: "tollgate-notifier \(subcommand)", logger: logger)
+            let jetStream = try connection.jetStream()
+            let subjects = Subjects(prefix: config.common.prefix)
+            try await StreamSetup.createStreams(jetStream, subjects: subjects)
+            try await body(jetStream, subjects)
+            await connection.drain()
+        } catch {
+            StartupFailure.exit("tollgate-notifier \(subcommand)", error)
+        }
+    }
+
+    struct SendTest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "send-test",
+            abstract: "Queue test emails on the EMAIL stream (check the mail set-up; `make bench` uses it).")
+
+        @Option(help: "Recipient.") var to: String
+        @Option(help: "How many.") var count: Int = 1
+
+        func run() async throws {
+            await NotifierCommand.withJetStream("send-test") { jetStream, subjects in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                for number in 1...max(count, 1) {
+                    _ = try await jetStream.publish(
+                        subjects.email(.testEmail),
+                        payload: try JSONCoding.encoder.encode(EmailCommand.testEmail(to: to, number: number)),
+                        messageID: "test-\(run)-\(number)")
+                }
+                print("queued \(max(count, 1)) test email(s) to \(to)")
             }
         }
     }

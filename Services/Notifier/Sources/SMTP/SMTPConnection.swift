@@ -112,6 +112,9 @@ final class SMTPConnection: Sendable {
 
     /// Sends one message. `data` is the whole RFC 5322 message with CRLF line ends.
     func send(from sender: String, to recipient: String, data: String) async throws {
+        for address in [sender, recipient] where address.contains(where: { "\r\n<> ".contains($0) }) || address.isEmpty {
+            throw MailDeliveryError.permanent("not a usable address: \(address.debugDescription)")
+        }
         do {
             try await expect("MAIL FROM", try await exchange("MAIL FROM:<\(sender)>"), 250)
             let rcpt = try await exchange("RCPT TO:<\(recipient)>")

@@ -106,6 +106,14 @@ enum BuiltInTemplates {
                 <p>Your {{product_name}} account was signed in to on {{when}} from {{ip}} ({{device}}).</p>
                 <p>If this was not you, change your password and sign out of every session.</p>
                 """),
+        Email(
+            template: .testEmail, subject: "{{product_name}} test email #{{number}}",
+            text: """
+                This is test email #{{number}} from {{product_name}}: the Notifier can reach your mail server.
+                """,
+            html: """
+                <p>This is test email #{{number}} from {{product_name}}: the Notifier can reach your mail server.</p>
+                """),
         subscriptionEmail(
             .subscriptionStarted, subject: "Welcome to {{plan_name}}",
             sentence: "Your {{plan_name}} subscription has started: {{amount}}, paid until {{period_end}}."),
