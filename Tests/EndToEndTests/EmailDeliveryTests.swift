@@ -208,4 +208,68 @@ struct EmailDeliveryTests {
             #expect(server.messages().allSatisfy { $0.contains("X-Envelope-To: ops@example.com") })
         }
     }
+
+    @Test("smtps:// speaks TLS from the first byte, and AUTH LOGIN when PLAIN is not offered")
+    func implicitTLSAndLogin() async throws {
+        let folder = try TemporaryDirectory("tollgate-cert")
+        defer { folder.remove() }
+        let certificate = try TestCertificate.make(in: folder)
+        let server = try SMTPServerProcess(
+            SMTPServerProcess.Options(
+                certificate: (certificate.cert, certificate.key), implicitTLS: true, auth: "mailer:pw", loginOnly: true))
+        try await server.start()
+        let options = Self.options(
+            server,
+            ["TOLLGATE_MAIL_URL": "smtps://mailer:pw@localhost:\(server.port)", "TOLLGATE_MAIL_CA_FILE": certificate.cert])
+        try await TestSystem.with(options) { system in
+            try await Self.publish(system, [Self.code(4)])
+            let message = try await eventually("delivered over implicit TLS") { server.messages().first }
+            #expect(MimeParts.decodedBodies(of: message).first?.contains("000004") == true)
+        }
+    }
+
+    @Test("a message deferred (451) on every attempt goes to the dead letters once its attempts are used up")
+    func attemptsExhausted() async throws {
+        let server = try SMTPServerProcess(SMTPServerProcess.Options(deferPrefix: "later"))
+        try await server.start()
+        try await TestSystem.with(Self.options(server, ["TOLLGATE_MAIL_MAX_ATTEMPTS": "2"])) { system in
+            let (id, command) = Self.code(5, to: "later@example.com")
+            try await Self.publish(system, [(id, command)])
+            let letter = try await eventually("a dead letter after 2 attempts", timeout: .seconds(15)) {
+                try await Self.deadLetters(system).first
+            }
+            #expect(letter.messageID == id)
+            #expect(letter.attempts == 2)
+            #expect(letter.reason.contains("451"))
+            #expect(server.messages().isEmpty)
+        }
+    }
+
+    @Test("an idle connection is closed after the idle timeout; the next message opens a new one")
+    func idleTimeout() async throws {
+        let server = try SMTPServerProcess()
+        try await server.start()
+        try await TestSystem.with(Self.options(server, ["TOLLGATE_SMTP_IDLE_TIMEOUT": "1", "TOLLGATE_MAIL_MAX_IN_FLIGHT": "1"])) { system in
+            try await Self.publish(system, [Self.code(1), Self.code(2)])
+            _ = try await eventually("two messages") { server.messages().count == 2 ? true : nil }
+            #expect(server.connectionCount() == 1)
+            try await Task.sleep(for: .milliseconds(2500))
+            try await Self.publish(system, [Self.code(3)])
+            _ = try await eventually("the third message") { server.messages().count == 3 ? true : nil }
+            #expect(server.connectionCount() == 2)
+        }
+    }
+
+    @Test("a refused login is a set-up problem: the email waits for retries instead of going to the dead letters")
+    func wrongPassword() async throws {
+        let server = try SMTPServerProcess(SMTPServerProcess.Options(auth: "mailer:right"))
+        try await server.start()
+        let options = Self.options(server, ["TOLLGATE_MAIL_URL": "smtp://mailer:wrong@127.0.0.1:\(server.port)"])
+        try await TestSystem.with(options) { system in
+            try await Self.publish(system, [Self.code(6)])
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(server.messages().isEmpty)
+            #expect(try await Self.deadLetters(system).isEmpty)
+        }
+    }
 }

@@ -5,17 +5,27 @@ import Synchronization
 /// accepted message as a file. It can be stopped and started again on the same port.
 public final class SMTPServerProcess: Sendable {
     public struct Options: Sendable {
-        /// PEM certificate and key: STARTTLS offered and required.
+        /// PEM certificate and key: STARTTLS offered and required (or, with `implicitTLS`, TLS at once).
         public var certificate: (cert: String, key: String)?
-        /// `user:password`: AUTH required.
+        public var implicitTLS = false
+        /// `user:password`: AUTH required; `loginOnly` offers AUTH LOGIN and not PLAIN.
         public var auth: String?
+        public var loginOnly = false
         /// Recipients starting with this are refused with 550.
         public var rejectPrefix: String?
+        /// Recipients starting with this are deferred with 451.
+        public var deferPrefix: String?
 
-        public init(certificate: (cert: String, key: String)? = nil, auth: String? = nil, rejectPrefix: String? = nil) {
+        public init(
+            certificate: (cert: String, key: String)? = nil, implicitTLS: Bool = false, auth: String? = nil,
+            loginOnly: Bool = false, rejectPrefix: String? = nil, deferPrefix: String? = nil
+        ) {
             self.certificate = certificate
+            self.implicitTLS = implicitTLS
             self.auth = auth
+            self.loginOnly = loginOnly
             self.rejectPrefix = rejectPrefix
+            self.deferPrefix = deferPrefix
         }
     }
 
@@ -37,9 +47,13 @@ public final class SMTPServerProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         var arguments = [Self.script, "--port", String(port), "--folder", folder.path]
-        if let certificate = options.certificate { arguments += ["--starttls", certificate.cert, certificate.key] }
+        if let certificate = options.certificate {
+            arguments += [options.implicitTLS ? "--implicit-tls" : "--starttls", certificate.cert, certificate.key]
+        }
         if let auth = options.auth { arguments += ["--auth", auth] }
+        if options.loginOnly { arguments.append("--login-only") }
         if let reject = options.rejectPrefix { arguments += ["--reject", reject] }
+        if let deferred = options.deferPrefix { arguments += ["--defer", deferred] }
         process.arguments = arguments
         let input = Pipe()
         process.standardInput = input

@@ -53,6 +53,11 @@ final class SMTPConnection: Sendable {
         let connection = SMTPConnection(channel: channel, replies: replies, timeout: timeout)
         do {
             try await connection.handshake(settings, tls: tls)
+        } catch MailDeliveryError.permanent(let reason) {
+            // A refusal before any message (greeting, EHLO, AUTH) is about the set-up, not about the
+            // message: retry it (an operator may be fixing the credentials) rather than discard mail.
+            connection.close()
+            throw MailDeliveryError.transient("connection set-up refused: \(reason)")
         } catch {
             connection.close()
             throw error
