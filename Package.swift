@@ -118,7 +118,10 @@ let package = Package(
             path: "Services/Billing/Main", swiftSettings: swiftSettings),
         .target(
             name: "WebhookService",
-            dependencies: ["TollgateServiceKit", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "TollgateServiceKit", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Services/Webhook/Sources", swiftSettings: swiftSettings),
         .executableTarget(
             name: "tollgate-webhook",
@@ -164,6 +167,10 @@ let package = Package(
             name: "GatewayTests",
             dependencies: ["TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/GatewayTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebhookTests",
+            dependencies: ["TollgateTestSupport"],
+            path: "Tests/WebhookTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "NotifierTests",
             dependencies: ["TollgateTestSupport"],

@@ -54,6 +54,14 @@ public struct Subjects: Sendable, Equatable {
 
     public var stripeStream: String { streamName("STRIPE") }
     public var stripeSubjects: String { "\(prefix).stripe.>" }
+    /// A verified Stripe event, by type (`invoice.paid` → `<prefix>.stripe.event.invoice.paid`);
+    /// a type with characters a subject cannot hold is filed under `other`.
+    public func stripeEvent(type: String) -> String {
+        let usable = !type.isEmpty && type.count <= 100
+            && type.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }
+            && !type.hasPrefix(".") && !type.hasSuffix(".") && !type.contains("..")
+        return "\(prefix).stripe.event.\(usable ? type : "other")"
+    }
 
     public var usersStream: String { streamName("USERS") }
     public var usersSubjects: String { "\(prefix).users.>" }

@@ -52,6 +52,8 @@ public final class TestSystem: Sendable {
     public var webhookPort: Int { ports.withLock { $0[.webhook] ?? 0 } }
     public var client: GatewayClient { GatewayClient(port: gatewayPort) }
     public var mailDirectory: String { data.path + "/mail" }
+    /// The endpoint secret the test system's Webhook service trusts.
+    public static let stripeWebhookSecret = "whsec_tollgate_test_secret"
 
     private init(nats: NatsServerProcess, options: Options) throws {
         self.nats = nats
@@ -70,6 +72,7 @@ public final class TestSystem: Sendable {
             "TOLLGATE_ARGON2_MEMORY_KIB": "1024",
             "TOLLGATE_ARGON2_ITERATIONS": "1",
             "TOLLGATE_LOG_LEVEL": "warning",
+            "STRIPE_WEBHOOK_SECRET": TestSystem.stripeWebhookSecret,
         ]
         if let url = options.authDatabaseURL { environment["TOLLGATE_AUTH_DATABASE_URL"] = url }
         if let url = options.billingDatabaseURL { environment["TOLLGATE_BILLING_DATABASE_URL"] = url }
@@ -150,7 +153,7 @@ public final class TestSystem: Sendable {
             cleanUp = { await notifier.database.shutdown() }
         case .webhook:
             services = [
-                WebhookService.makeApplication(
+                try await WebhookService.makeApplication(
                     config: try .from(environment), connection: connection, logger: logger, onServerRunning: reportPort)
             ]
         case .gateway:

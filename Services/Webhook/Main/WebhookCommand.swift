@@ -16,7 +16,7 @@ struct WebhookCommand: AsyncParsableCommand {
         let logger = ServiceRuntime.makeLogger("tollgate-webhook", level: config.common.logLevel)
         do {
             let connection = try await ServiceRuntime.connect(config: config.common, name: "tollgate-webhook", logger: logger)
-            let app = WebhookService.makeApplication(
+            let app = try await WebhookService.makeApplication(
                 config: config, connection: connection, logger: logger,
                 onServerRunning: { port in logger.info("webhook listening", metadata: ["port": "\(port)"]) })
             try await app.runService()

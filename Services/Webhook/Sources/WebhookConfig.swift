@@ -5,13 +5,20 @@ public struct WebhookConfig: Sendable {
     public var common: CommonConfig
     public var host: String
     public var port: Int
+    /// `STRIPE_WEBHOOK_SECRET`: the endpoint secrets (`whsec_…`), comma-separated while rotating.
+    /// With none, every event is refused with 503 so Stripe keeps it.
+    public var stripeSecrets: [String]
+    public var tolerance: Int
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> WebhookConfig {
         var reader = EnvironmentReader(environment)
         let config = WebhookConfig(
             common: CommonConfig.read(&reader),
             host: reader.string("TOLLGATE_WEBHOOK_HOST", default: "0.0.0.0"),
-            port: reader.port("TOLLGATE_WEBHOOK_PORT", default: 8081))
+            port: reader.port("TOLLGATE_WEBHOOK_PORT", default: 8081),
+            stripeSecrets: (reader.optionalString("STRIPE_WEBHOOK_SECRET") ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            tolerance: reader.int("STRIPE_WEBHOOK_TOLERANCE", default: 300, in: 1...86400))
         try reader.finish()
         return config
     }
