@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
     ],
     targets: [
         // C libraries, found through pkg-config.
@@ -110,7 +111,12 @@ let package = Package(
             path: "Services/Auth/Main", swiftSettings: swiftSettings),
         .target(
             name: "BillingService",
-            dependencies: ["TollgateServiceKit", "TollgatePersistence", .product(name: "FluentKit", package: "fluent-kit")],
+            dependencies: [
+                "TollgateServiceKit", "TollgatePersistence", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Services/Billing/Sources", swiftSettings: swiftSettings),
         .executableTarget(
             name: "tollgate-billing",
@@ -167,6 +173,10 @@ let package = Package(
             name: "GatewayTests",
             dependencies: ["TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/GatewayTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BillingTests",
+            dependencies: ["TollgateTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/BillingTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "WebhookTests",
             dependencies: ["TollgateTestSupport"],

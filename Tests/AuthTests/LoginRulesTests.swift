@@ -17,6 +17,7 @@ struct LoginRulesTests {
         #expect(LoginThrottle.delay(afterFailures: 13) == 256)
         #expect(LoginThrottle.delay(afterFailures: 14) == 300)
         #expect(LoginThrottle.delay(afterFailures: 10_000) == 300)
+        #expect(LoginThrottle.delay(afterFailures: 6, base: 30) == 60, "a configured first wait doubles too")
     }
 
     @Test("the throttle key is the same for every spelling of one email, and not the email itself")

@@ -26,6 +26,8 @@ public struct AuthConfig: Sendable {
     public var starterRefreshCompat: Bool
     /// Email users about every new sign-in.
     public var newSignInEmail: Bool
+    /// The first wait after repeated failed sign-ins for one email; it doubles with each failure.
+    public var loginThrottleBase: Duration
 
     /// The refresh cookie is `Secure` outside development.
     public var secureCookies: Bool { common.environment == .production }
@@ -60,7 +62,8 @@ public struct AuthConfig: Sendable {
             userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600),
             refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300),
             starterRefreshCompat: reader.bool("TOLLGATE_STARTER_REFRESH_COMPAT", default: false),
-            newSignInEmail: reader.bool("TOLLGATE_NEW_SIGN_IN_EMAIL", default: false))
+            newSignInEmail: reader.bool("TOLLGATE_NEW_SIGN_IN_EMAIL", default: false),
+            loginThrottleBase: reader.seconds("TOLLGATE_LOGIN_THROTTLE_BASE", default: .seconds(1), in: 1...60))
         try reader.finish()
         return config
     }

@@ -52,7 +52,8 @@ public struct AuthService: Sendable {
             registration: Registration(database: database, hasher: hasher, verification: verification), relay: relay)
         let login = LoginHandler(
             login: PasswordLogin(
-                database: database, hasher: hasher, throttle: LoginThrottle(database: database), audit: audit),
+                database: database, hasher: hasher, throttle: LoginThrottle(
+                    database: database, base: TimeInterval(config.loginThrottleBase.components.seconds)), audit: audit),
             sessions: sessions, answers: answers)
         let users = UserDirectory(
             database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,

@@ -15,13 +15,15 @@ struct LoginThrottle: Sendable {
     static let memory: TimeInterval = 24 * 3600
 
     let database: ServiceDatabase
+    /// The first wait (`TOLLGATE_LOGIN_THROTTLE_BASE`, 1 s by default); each further failure doubles it.
+    var base: TimeInterval = 1
 
     /// How long after the latest of `failures` failures the next attempt must wait: nothing for
-    /// the first few, then 1 s, 2 s, 4 s … up to `maximumDelay`.
-    static func delay(afterFailures failures: Int) -> TimeInterval {
+    /// the first few, then `base`, twice `base`, four times … up to `maximumDelay`.
+    static func delay(afterFailures failures: Int, base: TimeInterval = 1) -> TimeInterval {
         guard failures >= freeFailures else { return 0 }
         let exponent = min(failures - freeFailures, 16)
-        return min(TimeInterval(1 << exponent), maximumDelay)
+        return min(base * TimeInterval(1 << exponent), maximumDelay)
     }
 
     static func key(for email: String) -> String { TokenHash.of(CanonicalForm.of(email)) }
@@ -42,7 +44,7 @@ struct LoginThrottle: Sendable {
             return Standing(retryAfter: nil, hasFailures: false)
         }
         guard now.timeIntervalSince(row.last_failure_at) < Self.memory else { return Standing(retryAfter: nil, hasFailures: true) }
-        let wait = row.last_failure_at.addingTimeInterval(Self.delay(afterFailures: row.failures)).timeIntervalSince(now)
+        let wait = row.last_failure_at.addingTimeInterval(Self.delay(afterFailures: row.failures, base: base)).timeIntervalSince(now)
         return Standing(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, hasFailures: true)
     }
 
