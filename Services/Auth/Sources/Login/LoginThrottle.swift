@@ -40,11 +40,14 @@ struct LoginThrottle: Sendable {
         let row = try await database.sql.select().columns("failures", "last_failure_at")
             .from(LoginFailures.schema).where("email_key", .equal, Self.key(for: email))
             .first(decoding: FailureRow.self)
-        guard let row else {
-            return Standing(retryAfter: nil, hasFailures: false)
-        }
-        guard now.timeIntervalSince(row.last_failure_at) < Self.memory else { return Standing(retryAfter: nil, hasFailures: true) }
-        let wait = row.last_failure_at.addingTimeInterval(Self.delay(afterFailures: row.failures, base: base)).timeIntervalSince(now)
+        return standing(failures: row?.failures, lastFailureAt: row?.last_failure_at, now: now)
+    }
+
+    /// The standing from a `login_failures` row (nil columns: no row).
+    func standing(failures: Int?, lastFailureAt: Date?, now: Date = Date()) -> Standing {
+        guard let failures, let lastFailureAt else { return Standing(retryAfter: nil, hasFailures: false) }
+        guard now.timeIntervalSince(lastFailureAt) < Self.memory else { return Standing(retryAfter: nil, hasFailures: true) }
+        let wait = lastFailureAt.addingTimeInterval(Self.delay(afterFailures: failures, base: base)).timeIntervalSince(now)
         return Standing(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, hasFailures: true)
     }
 

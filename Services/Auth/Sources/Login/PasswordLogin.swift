@@ -16,8 +16,9 @@ struct PasswordLogin: Sendable {
     let audit: AuditLog
 
     func authenticate(email: String, password: String, from request: ServiceRequest?) async throws -> Account {
-        let user = try await Account.withEmail(email, on: database.sql)
-        let standing = try await throttle.standing(of: email)
+        let lookup = try await SignInLookup.fetch(email, on: database.sql)
+        let user = lookup?.account
+        let standing = throttle.standing(failures: lookup?.failures, lastFailureAt: lookup?.last_failure_at)
         if let wait = standing.retryAfter {
             try await audit.record(.loginThrottled, userID: user?.id, request: request, detail: "method=password")
             throw AuthError.tooManyAttempts(retryAfterSeconds: wait)
