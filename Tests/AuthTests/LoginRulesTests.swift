@@ -81,11 +81,16 @@ struct LoginThrottleStorageTests {
         let throttle = LoginThrottle(database: database)
         let start = Date()
         for _ in 0..<5 { try await throttle.recordFailure(email: "ann@example.com", now: start) }
-        let waited = try await throttle.standing(of: "Ann@example.com", now: start.addingTimeInterval(0.2))
-        let later = try await throttle.standing(of: "ann@example.com", now: start.addingTimeInterval(1.5))
-        let other = try await throttle.standing(of: "bob@example.com", now: start)
+        // Read the way a sign-in reads it: with the account, in one statement.
+        func standing(_ email: String, at now: Date) async throws -> LoginThrottle.Standing {
+            let lookup = try await SignInLookup.fetch(email, on: database.sql)
+            return throttle.standing(failures: lookup?.failures, lastFailureAt: lookup?.last_failure_at, now: now)
+        }
+        let waited = try await standing("Ann@example.com", at: start.addingTimeInterval(0.2))
+        let later = try await standing("ann@example.com", at: start.addingTimeInterval(1.5))
+        let other = try await standing("bob@example.com", at: start)
         try await throttle.recordSuccess(email: "ann@example.com")
-        let cleared = try await throttle.standing(of: "ann@example.com", now: start)
+        let cleared = try await standing("ann@example.com", at: start)
         await database.shutdown()
         #expect(waited == LoginThrottle.Standing(retryAfter: 1, hasFailures: true))
         #expect(later == LoginThrottle.Standing(retryAfter: nil, hasFailures: true))

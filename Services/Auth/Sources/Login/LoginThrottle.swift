@@ -36,24 +36,12 @@ struct LoginThrottle: Sendable {
         var hasFailures: Bool
     }
 
-    func standing(of email: String, now: Date = Date()) async throws -> Standing {
-        let row = try await database.sql.select().columns("failures", "last_failure_at")
-            .from(LoginFailures.schema).where("email_key", .equal, Self.key(for: email))
-            .first(decoding: FailureRow.self)
-        return standing(failures: row?.failures, lastFailureAt: row?.last_failure_at, now: now)
-    }
-
     /// The standing from a `login_failures` row (nil columns: no row).
     func standing(failures: Int?, lastFailureAt: Date?, now: Date = Date()) -> Standing {
         guard let failures, let lastFailureAt else { return Standing(retryAfter: nil, hasFailures: false) }
         guard now.timeIntervalSince(lastFailureAt) < Self.memory else { return Standing(retryAfter: nil, hasFailures: true) }
         let wait = lastFailureAt.addingTimeInterval(Self.delay(afterFailures: failures, base: base)).timeIntervalSince(now)
         return Standing(retryAfter: wait > 0 ? Int(wait.rounded(.up)) : nil, hasFailures: true)
-    }
-
-    private struct FailureRow: Decodable {
-        let failures: Int
-        let last_failure_at: Date
     }
 
     /// Counts a failure atomically (concurrent failures all count); a stale count starts over.
@@ -70,19 +58,14 @@ struct LoginThrottle: Sendable {
     }
 
     func recordSuccess(email: String) async throws {
-        try await LoginFailures.query(on: database.database).filter(\.$id == Self.key(for: email)).delete()
+        try await database.sql.delete(from: LoginFailures.schema).where("email_key", .equal, Self.key(for: email)).run()
     }
 }
 
-/// Recent failed sign-ins for one canonical email (by hash).
-final class LoginFailures: Model, @unchecked Sendable {
+/// The table of recent failed sign-ins per canonical email (by hash): `email_key`, `failures`,
+/// `last_failure_at`. Read with the account in one statement (`SignInLookup`).
+enum LoginFailures {
     static let schema = "login_failures"
-
-    @ID(custom: "email_key", generatedBy: .user) var id: String?
-    @Field(key: "failures") var failures: Int
-    @Field(key: "last_failure_at") var lastFailureAt: Date
-
-    init() {}
 }
 
 struct CreateLoginFailures: AsyncMigration {

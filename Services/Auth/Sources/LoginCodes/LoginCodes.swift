@@ -64,9 +64,10 @@ struct LoginCodes: Sendable {
     func redeem(email: String, code: String, from request: ServiceRequest?, now: Date = Date()) async throws
         -> Outcome
     {
-        guard let user = try await User.withEmail(email, on: database.database), let userID = user.id,
-            let sql = database.database as? any SQLDatabase
-        else { return .refused }
+        guard let user = try await User.withEmail(email, on: database.database), let userID = user.id else {
+            return .refused
+        }
+        let sql = database.sql
         let taken = try await sql.update(LoginCode.schema)
             .set("attempts", to: SQLRaw("attempts + 1"))
             .where("user_id", .equal, userID)

@@ -70,17 +70,18 @@ struct RefreshRotation: Sendable {
     private func claim(_ tokenID: UUID, sessionID: UUID, on db: any Database, now: Date) async throws -> String? {
         guard let sql = db as? any SQLDatabase else { return nil }
         let successor = SecureRandom.token()
-        let next = RefreshToken(
-            sessionID: sessionID, tokenHash: TokenHash.of(successor), lifetime: refreshTokenLifetime, now: now)
+        let nextID = UUID()
         let claimed = try await sql.update(RefreshToken.schema)
             .set("revoked_at", to: now)
-            .set("replaced_by", to: next.id)
+            .set("replaced_by", to: nextID)
             .where("id", .equal, tokenID)
             .where("revoked_at", .is, SQLLiteral.null)
             .returning("id")
             .all()
         guard !claimed.isEmpty else { return nil }
-        try await next.create(on: db)
+        try await RefreshToken.insert(
+            id: nextID, sessionID: sessionID, tokenHash: TokenHash.of(successor), lifetime: refreshTokenLifetime, now: now,
+            on: sql)
         try await Session.query(on: db).filter(\.$id == sessionID).set(\.$lastUsedAt, to: now).update()
         return successor
     }

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A signed-in device: its refresh tokens rotate, it ends at logout, revocation or `expiresAt`.
 public final class Session: Model, @unchecked Sendable {
@@ -17,14 +18,26 @@ public final class Session: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(userID: UUID, lifetime: Duration, userAgent: String?, ip: String?, now: Date = Date()) {
-        self.id = UUID()
-        self.userID = userID
-        self.createdAt = now
-        self.lastUsedAt = now
-        self.expiresAt = now.addingTimeInterval(TimeInterval(lifetime.components.seconds))
-        self.userAgent = userAgent.map { String($0.prefix(512)) }
-        self.ip = ip
+    /// Stores a new session with plain SQL: sign-ins are hot, and model reflection is costly.
+    static func insert(
+        id: UUID, userID: UUID, lifetime: Duration, userAgent: String?, ip: String?, now: Date, on sql: any SQLDatabase
+    ) async throws {
+        try await sql.insert(into: schema).model(
+            Row(
+                id: id, user_id: userID, created_at: now, last_used_at: now,
+                expires_at: now.addingTimeInterval(TimeInterval(lifetime.components.seconds)),
+                user_agent: userAgent.map { String($0.prefix(512)) }, ip: ip)
+        ).run()
+    }
+
+    private struct Row: Encodable {
+        let id: UUID
+        let user_id: UUID
+        let created_at: Date
+        let last_used_at: Date
+        let expires_at: Date
+        let user_agent: String?
+        let ip: String?
     }
 }
 
@@ -42,12 +55,23 @@ public final class RefreshToken: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(sessionID: UUID, tokenHash: String, lifetime: Duration, now: Date = Date()) {
-        self.id = UUID()
-        self.sessionID = sessionID
-        self.tokenHash = tokenHash
-        self.createdAt = now
-        self.expiresAt = now.addingTimeInterval(TimeInterval(lifetime.components.seconds))
+    /// Stores a new refresh token (by hash) with plain SQL: every sign-in and refresh writes one.
+    static func insert(
+        id: UUID, sessionID: UUID, tokenHash: String, lifetime: Duration, now: Date, on sql: any SQLDatabase
+    ) async throws {
+        try await sql.insert(into: schema).model(
+            Row(
+                id: id, session_id: sessionID, token_hash: tokenHash, created_at: now,
+                expires_at: now.addingTimeInterval(TimeInterval(lifetime.components.seconds)))
+        ).run()
+    }
+
+    private struct Row: Encodable {
+        let id: UUID
+        let session_id: UUID
+        let token_hash: String
+        let created_at: Date
+        let expires_at: Date
     }
 }
 
