@@ -28,21 +28,21 @@ final class SMTPTransport: MailTransport {
         let data = message.render()
         if let reused = borrow() {
             do {
-                try await reused.send(from: sender, to: recipient, data: data)
-                giveBack(reused)
+                try await send(data, from: sender, to: recipient, on: reused)
                 return
             } catch MailDeliveryError.transient(let reason) where !reused.isOpen {
                 logger.debug("pooled SMTP connection was gone; reconnecting", metadata: ["reason": "\(reason)"])
             }
         }
-        let connection = try await SMTPConnection.open(settings, tls: tls, group: group)
-        do {
-            try await connection.send(from: sender, to: recipient, data: data)
-        } catch {
-            if connection.isOpen { giveBack(connection) }
-            throw error
-        }
-        giveBack(connection)
+        try await send(data, from: sender, to: recipient, on: try await SMTPConnection.open(settings, tls: tls, group: group))
+    }
+
+    /// Sends on `connection`, then returns it to the pool whatever happened (closed ones are dropped).
+    private func send(_ data: String, from sender: String, to recipient: String, on connection: SMTPConnection)
+        async throws
+    {
+        defer { giveBack(connection) }
+        try await connection.send(from: sender, to: recipient, data: data)
     }
 
     func shutdown() async {
