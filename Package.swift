@@ -157,6 +157,7 @@ let package = Package(
             name: "TollgateTestSupport",
             dependencies: [
                 "GatewayService", "AuthService", "BillingService", "WebhookService", "NotifierService",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -164,7 +165,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Tests/TestSupport", exclude: ["smtp_sink.py"], swiftSettings: swiftSettings),
+            path: "Tests/TestSupport", exclude: ["smtp_sink.py", "stripe-params.json"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SharedTests",
             dependencies: ["TollgateTestSupport", .product(name: "FluentKit", package: "fluent-kit")],

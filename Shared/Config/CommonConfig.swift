@@ -10,13 +10,19 @@ public struct CommonConfig: Sendable, Equatable {
     public var dataDirectory: String
     public var environment: Environment
     public var logLevel: String
+    /// `TOLLGATE_PUBLIC_URL`: where users reach the product (links in emails, Stripe's return pages).
+    public var publicURL: String
 
-    public init(natsURL: String, prefix: String, dataDirectory: String, environment: Environment, logLevel: String) {
+    public init(
+        natsURL: String, prefix: String, dataDirectory: String, environment: Environment, logLevel: String,
+        publicURL: String = "http://localhost:8080"
+    ) {
         self.natsURL = natsURL
         self.prefix = prefix
         self.dataDirectory = dataDirectory
         self.environment = environment
         self.logLevel = logLevel
+        self.publicURL = publicURL
     }
 
     public static func read(_ reader: inout EnvironmentReader) -> CommonConfig {
@@ -35,7 +41,8 @@ public struct CommonConfig: Sendable, Equatable {
             prefix: prefix,
             dataDirectory: reader.string("TOLLGATE_DATA_DIR", default: ".data"),
             environment: reader.oneOf("TOLLGATE_ENV", default: Environment.development),
-            logLevel: logLevel)
+            logLevel: logLevel,
+            publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]))
     }
 
     /// The default database URL of a service: a SQLite file under the data folder.

@@ -33,12 +33,27 @@ public struct Subjects: Sendable, Equatable {
     public var authLoginCode: String { route(RouteSubject.authLoginCode) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
+    public var billingPlansCreate: String { route(RouteSubject.billingPlansCreate) }
+    public var billingPlansUpdate: String { route(RouteSubject.billingPlansUpdate) }
+    public var billingPlansDelete: String { route(RouteSubject.billingPlansDelete) }
+    public var billingSubscriptionMe: String { route(RouteSubject.billingSubscriptionMe) }
+    public var billingSubscribe: String { route(RouteSubject.billingSubscribe) }
+    public var billingUpgrade: String { route(RouteSubject.billingUpgrade) }
+    public var billingCancel: String { route(RouteSubject.billingCancel) }
+    public var billingResume: String { route(RouteSubject.billingResume) }
+    public var billingChangePlan: String { route(RouteSubject.billingChangePlan) }
+    public var billingPortal: String { route(RouteSubject.billingPortal) }
+    public var billingPaymentsMe: String { route(RouteSubject.billingPaymentsMe) }
 
     /// Auth instances tell each other that a user's row changed (core NATS, every instance listens).
     public var authUserChanged: String { "\(prefix).auth.internal.user-changed" }
 
     /// `tollgate-auth rotate-key` tells every Auth instance to load its signing keys again.
     public var authKeysChanged: String { "\(prefix).auth.internal.keys-changed" }
+
+    /// Other services ask Auth for an account's email and state (`AccountLookup` → `AccountSummary`).
+    /// Internal: no gateway route can name it.
+    public var authAccountLookup: String { "\(prefix).auth.internal.account" }
 
     /// Readiness: every service answers a request here.
     public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
@@ -67,6 +82,7 @@ public struct Subjects: Sendable, Equatable {
     public var usersSubjects: String { "\(prefix).users.>" }
 
     public var notifierConsumer: String { "\(safePrefix)_notifier" }
+    public var billingStripeConsumer: String { "\(safePrefix)_billing_stripe" }
 
     // MARK: Key-value buckets
 
@@ -104,13 +120,26 @@ public enum RouteSubject {
     public static let authLoginCode = "auth.login-code"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
+    public static let billingPlansCreate = "billing.plans.create"
+    public static let billingPlansUpdate = "billing.plans.update"
+    public static let billingPlansDelete = "billing.plans.delete"
+    public static let billingSubscriptionMe = "billing.subscriptions.me"
+    public static let billingSubscribe = "billing.subscriptions.subscribe"
+    public static let billingUpgrade = "billing.subscriptions.upgrade"
+    public static let billingCancel = "billing.subscriptions.cancel"
+    public static let billingResume = "billing.subscriptions.resume"
+    public static let billingChangePlan = "billing.subscriptions.change-plan"
+    public static let billingPortal = "billing.portal"
+    public static let billingPaymentsMe = "billing.payments.me"
 
     /// Every route subject some service answers; the gateway config is checked against it.
     public static let all: Set<String> = [
         authRegister, authLogin, authMe, authRefresh, authLogout, authLogoutAll, authDeactivate,
         authRequestVerify, authVerify, authChangePassword, authSessions, authSessionDelete, authJWKS,
         authProfileGet, authProfileUpdate, authForgetPassword, authNewPassword, authRequestLoginCode, authLoginCode,
-        billingPlansList, billingPlansGet,
+        billingPlansList, billingPlansGet, billingPlansCreate, billingPlansUpdate, billingPlansDelete,
+        billingSubscriptionMe, billingSubscribe, billingUpgrade, billingCancel, billingResume, billingChangePlan,
+        billingPortal, billingPaymentsMe,
     ]
 }
 

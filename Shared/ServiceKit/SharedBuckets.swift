@@ -14,4 +14,9 @@ public enum SharedBuckets {
     public static func revocations(_ subjects: Subjects) -> KeyValueSettings {
         KeyValueSettings(bucket: subjects.revocationsBucket, ttl: .seconds(86_400 + 60))
     }
+
+    /// Each user's current plan tier and access end (written by Billing, read by gateways).
+    public static func entitlements(_ subjects: Subjects) -> KeyValueSettings {
+        KeyValueSettings(bucket: subjects.entitlementsBucket)
+    }
 }

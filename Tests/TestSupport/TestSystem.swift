@@ -28,6 +28,8 @@ public final class TestSystem: Sendable {
         public var keepConfiguredRateLimits = false
         /// Extra variables for every service (they win over the test defaults).
         public var environment: [String: String] = [:]
+        /// A Stripe stand-in Billing calls and whose events go to this system's Webhook service.
+        public var stripe: StripeStandIn?
 
         public init() {}
     }
@@ -76,6 +78,10 @@ public final class TestSystem: Sendable {
         ]
         if let url = options.authDatabaseURL { environment["TOLLGATE_AUTH_DATABASE_URL"] = url }
         if let url = options.billingDatabaseURL { environment["TOLLGATE_BILLING_DATABASE_URL"] = url }
+        if let stripe = options.stripe {
+            environment["STRIPE_SECRET_KEY"] = StripeStandIn.secretKey
+            environment["STRIPE_API_BASE"] = stripe.url
+        }
         environment.merge(options.environment) { _, override in override }
         self.environment = environment
     }
@@ -119,6 +125,7 @@ public final class TestSystem: Sendable {
             try await system.startService(service)
         }
         try await system.waitUntilReady()
+        options.stripe?.deliverEvents(toPort: system.webhookPort)
         return system
     }
 
@@ -207,6 +214,13 @@ public final class TestSystem: Sendable {
         let url = environment["TOLLGATE_AUTH_DATABASE_URL"] ?? "sqlite://\(data.path)/auth.sqlite"
         guard let location = DatabaseLocation(url: url) else { throw DeadlineExceeded(what: "auth database URL") }
         return try ServiceDatabase(location: location, logger: Logger(label: "test-auth-db"))
+    }
+
+    /// Billing's database, opened beside the running service.
+    public func billingDatabase() throws -> ServiceDatabase {
+        let url = environment["TOLLGATE_BILLING_DATABASE_URL"] ?? "sqlite://\(data.path)/billing.sqlite"
+        guard let location = DatabaseLocation(url: url) else { throw DeadlineExceeded(what: "billing database URL") }
+        return try ServiceDatabase(location: location, logger: Logger(label: "test-billing-db"))
     }
 
     /// Every `.eml` file in the mail folder addressed to `address`.

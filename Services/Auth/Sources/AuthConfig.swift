@@ -57,7 +57,7 @@ public struct AuthConfig: Sendable {
                     reader.int("TOLLGATE_ARGON2_ITERATIONS", default: Int(Argon2Parameters().iterations), in: 1...20)),
                 parallelism: UInt32(
                     reader.int("TOLLGATE_ARGON2_PARALLELISM", default: Int(Argon2Parameters().parallelism), in: 1...16))),
-            publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
+            publicURL: common.publicURL,
             keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"),
             userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600),
             refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300),

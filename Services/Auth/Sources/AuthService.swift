@@ -109,6 +109,7 @@ public struct AuthService: Sendable {
         router.on(subjects.authNewPassword, passwordReset.newPassword)
         router.on(subjects.authRequestLoginCode, loginCodes.request)
         router.on(subjects.authLoginCode, loginCodes.login)
+        router.on(subjects.authAccountLookup, AccountLookupHandler(database: database).handle)
         return AuthService(
             router: router, relay: relay, database: database, userChanges: users.changeListener(),
             keyReloader: SigningKeyReloader.listener(

@@ -4,20 +4,40 @@ import TollgateConfig
 public struct BillingConfig: Sendable {
     public var common: CommonConfig
     public var databaseURL: String
-    /// `STRIPE_SECRET_KEY`; without it Billing cannot call Stripe (plans stay local).
+    /// `STRIPE_SECRET_KEY`; without it Billing cannot call Stripe (plans stay local, checkout is refused).
     public var stripeSecretKey: String?
     /// `STRIPE_API_BASE`: Stripe's API, or a Stripe-compatible server in tests.
     public var stripeAPIBase: String
+    /// Where Checkout sends the user after paying; Stripe fills in `{CHECKOUT_SESSION_ID}`.
+    public var checkoutSuccessURL: String
+    /// Where Checkout's back link goes.
+    public var checkoutCancelURL: String
+    /// Where the billing portal's back link goes.
+    public var portalReturnURL: String
+    /// How often the expiry sweep runs (`TOLLGATE_BILLING_SWEEP_SECONDS`, default one hour).
+    public var sweepInterval: Duration
+    /// How many Stripe events one instance applies at once.
+    public var eventsInFlight: Int
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> BillingConfig {
         var reader = EnvironmentReader(environment)
         let common = CommonConfig.read(&reader)
-        let databaseURL = reader.databaseURL(
-            "TOLLGATE_BILLING_DATABASE_URL", default: common.defaultDatabaseURL(service: "billing"))
-        let stripeSecretKey = reader.optionalString("STRIPE_SECRET_KEY")
-        let stripeAPIBase = reader.url("STRIPE_API_BASE", default: "https://api.stripe.com", schemes: ["http", "https"])
+        let web: Set<String> = ["http", "https"]
+        let config = BillingConfig(
+            common: common,
+            databaseURL: reader.databaseURL(
+                "TOLLGATE_BILLING_DATABASE_URL", default: common.defaultDatabaseURL(service: "billing")),
+            stripeSecretKey: reader.optionalString("STRIPE_SECRET_KEY"),
+            stripeAPIBase: reader.url("STRIPE_API_BASE", default: "https://api.stripe.com", schemes: web),
+            checkoutSuccessURL: reader.url(
+                "TOLLGATE_CHECKOUT_SUCCESS_URL",
+                default: "\(common.publicURL)/billing/success?session_id={CHECKOUT_SESSION_ID}", schemes: web),
+            checkoutCancelURL: reader.url(
+                "TOLLGATE_CHECKOUT_CANCEL_URL", default: "\(common.publicURL)/billing/cancel", schemes: web),
+            portalReturnURL: reader.url("TOLLGATE_PORTAL_RETURN_URL", default: "\(common.publicURL)/account", schemes: web),
+            sweepInterval: reader.seconds("TOLLGATE_BILLING_SWEEP_SECONDS", default: .seconds(3600), in: 1...86_400),
+            eventsInFlight: reader.int("TOLLGATE_BILLING_EVENTS_IN_FLIGHT", default: 16, in: 1...256))
         try reader.finish()
-        return BillingConfig(
-            common: common, databaseURL: databaseURL, stripeSecretKey: stripeSecretKey, stripeAPIBase: stripeAPIBase)
+        return config
     }
 }

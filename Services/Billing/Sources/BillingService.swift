@@ -9,15 +9,18 @@ import TollgateServiceKit
 
 /// Billing's schema changes, in order. Never edit one that has shipped; add a new one.
 public enum BillingMigrations {
-    public static let all: [any Migration] = [CreatePlans(), SeedPlans(), CreateOutboxMessages()]
+    public static let all: [any Migration] = [CreatePlans(), SeedPlans(), CreateOutboxMessages(), CreateBillingTables()]
 }
 
 /// The Billing executable's parts, wired together.
 public struct BillingService: Sendable {
     public let router: ServiceRouter
     public let database: ServiceDatabase
+    let relay: OutboxRelay
+    let sweep: ExpirySweep
+    let events: StripeEventConsumer?
 
-    public var services: [any Service] { [router] }
+    public var services: [any Service] { [relay, sweep, router] + (events.map { [$0] } ?? []) }
 
     public static func start(config: BillingConfig, connection: NatsConnection, logger: Logger) async throws
         -> BillingService
@@ -25,12 +28,60 @@ public struct BillingService: Sendable {
         let subjects = Subjects(prefix: config.common.prefix)
         let database = try await ServiceDatabase.open(
             url: config.databaseURL, migrations: BillingMigrations.all, logger: logger)
-        try await StreamSetup.createStreams(try connection.jetStream(), subjects: subjects)
+        let jetStream = try connection.jetStream()
+        try await StreamSetup.createStreams(jetStream, subjects: subjects)
+
+        let stripe = config.stripeSecretKey.map { StripeCalls(client: StripeClient(secretKey: $0, apiBase: config.stripeAPIBase)) }
+        if stripe == nil { logger.warning("STRIPE_SECRET_KEY is not set: plans stay local and checkout is refused") }
+        let accounts = AccountDirectory(connection: connection, subjects: subjects)
+        let emails = BillingEmails(subjects: subjects)
+        let entitlements = EntitlementPublisher(
+            database: database, bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)))
+        let sync = SubscriptionSync(database: database, accounts: accounts, emails: emails, entitlements: entitlements)
+        let catalog = PlanCatalog(database: database, stripe: stripe)
+        let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
 
         let plans = PlanHandlers(database: database)
+        let planAdmin = PlanAdminHandlers(database: database, catalog: catalog)
+        let subscriptions = SubscriptionHandlers(
+            database: database, accounts: accounts, catalog: catalog,
+            customers: stripe.map { StripeCustomerDirectory(database: database, stripe: $0) }, stripe: stripe, sync: sync,
+            urls: .init(success: config.checkoutSuccessURL, cancel: config.checkoutCancelURL, portalReturn: config.portalReturnURL))
+        let payments = PaymentHandlers(database: database, accounts: accounts)
+
         let router = ServiceRouter(connection: connection, service: .billing, subjects: subjects, logger: logger)
         router.on(subjects.billingPlansList, plans.list)
         router.on(subjects.billingPlansGet, plans.get)
-        return BillingService(router: router, database: database)
+        router.onAuthenticated(subjects.billingPlansCreate, planAdmin.create)
+        router.onAuthenticated(subjects.billingPlansUpdate, planAdmin.update)
+        router.onAuthenticated(subjects.billingPlansDelete, planAdmin.delete)
+        router.onAuthenticated(subjects.billingSubscriptionMe, subscriptions.me)
+        router.onAuthenticated(subjects.billingSubscribe, subscriptions.subscribe)
+        router.onAuthenticated(subjects.billingUpgrade, subscriptions.upgrade)
+        router.onAuthenticated(subjects.billingCancel, subscriptions.cancel)
+        router.onAuthenticated(subjects.billingResume, subscriptions.resume)
+        router.onAuthenticated(subjects.billingChangePlan, subscriptions.changePlan)
+        router.onAuthenticated(subjects.billingPortal, subscriptions.portal)
+        router.onAuthenticated(subjects.billingPaymentsMe, payments.mine)
+
+        var events: StripeEventConsumer?
+        if let stripe {
+            let consumer = try await jetStream.pullConsumer(
+                PullConsumerSettings(
+                    stream: subjects.stripeStream, durableName: subjects.billingStripeConsumer,
+                    filterSubject: subjects.stripeSubjects, maxDeliver: StripeEventConsumer.maxDeliveries,
+                    ackWait: .seconds(60), maxInFlight: config.eventsInFlight))
+            events = StripeEventConsumer(
+                consumer: consumer,
+                applier: StripeEventApplier(database: database, stripe: stripe, sync: sync, emails: emails, logger: logger),
+                logger: logger)
+        }
+        let sweep = ExpirySweep(
+            database: database,
+            lease: Lease(
+                database: database, name: "expiry-sweep", holder: UUID().lowercased,
+                duration: TimeInterval(config.sweepInterval.components.seconds) + 60),
+            stripe: stripe, sync: sync, interval: config.sweepInterval, logger: logger)
+        return BillingService(router: router, database: database, relay: relay, sweep: sweep, events: events)
     }
 }

@@ -21,6 +21,7 @@ public enum GatewayService {
         let responder = GatewayResponder(
             routes: routes,
             verifier: AccessTokenVerifier(state: state, issuer: config.issuer, audience: config.audience),
+            tiers: TierGate(state: state),
             limiter: RateLimiter(),
             connection: connection,
             clientAddress: ClientAddress(trustedProxies: routesFile.trustedProxies ?? []),

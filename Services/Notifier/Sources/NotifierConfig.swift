@@ -47,7 +47,7 @@ public struct NotifierConfig: Sendable {
             branding: Branding(
                 productName: reader.string("TOLLGATE_PRODUCT_NAME", default: "Tollgate"),
                 supportEmail: reader.string("TOLLGATE_SUPPORT_EMAIL", default: MimeMessage.address(of: from)),
-                publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
+                publicURL: common.publicURL,
                 brandColor: reader.string("TOLLGATE_BRAND_COLOR", default: "#4f46e5")),
             templatesDirectory: reader.optionalString("TOLLGATE_TEMPLATES_DIR"),
             databaseURL: reader.databaseURL(

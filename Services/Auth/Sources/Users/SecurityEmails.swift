@@ -16,7 +16,7 @@ struct SecurityEmails: Sendable {
         try await OutboxMessage.enqueue(
             subject: subjects.email(.passwordChanged),
             payload: EmailCommand.passwordChanged(
-                to: email, username: username, when: Self.display(Date()), ip: request?.clientIP ?? "unknown"),
+                to: email, username: username, when: EmailDates.moment(Date()), ip: request?.clientIP ?? "unknown"),
             on: db)
     }
 
@@ -25,19 +25,11 @@ struct SecurityEmails: Sendable {
         try await OutboxMessage.enqueue(
             subject: subjects.email(.newSignIn),
             payload: EmailCommand.newSignIn(
-                to: email, username: username, when: Self.display(Date()), ip: request.clientIP ?? "unknown",
+                to: email, username: username, when: EmailDates.moment(Date()), ip: request.clientIP ?? "unknown",
                 device: request.userAgent.map { String($0.prefix(120)) } ?? "unknown device"),
             on: db)
     }
 
     /// Sends what the caller's committed transaction queued.
     func wake() { relay.wakeUp() }
-
-    static func display(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-        return formatter.string(from: date)
-    }
 }

@@ -12,6 +12,7 @@ public struct GatewayResponder: HTTPResponder {
 
     let routes: RouteTable
     let verifier: AccessTokenVerifier
+    let tiers: TierGate
     let limiter: RateLimiter
     let connection: NatsConnection
     let clientAddress: ClientAddress
@@ -81,6 +82,9 @@ public struct GatewayResponder: HTTPResponder {
             }
             if route.auth == .admin, principal?.role != "admin" {
                 return ErrorResponse.make(403, "User does not have admin privileges")
+            }
+            if let tier = route.tier, let user = principal?.sub, let refusal = tiers.check(user: user, requiredTier: tier) {
+                return ErrorResponse.make(refusal.status, refusal.detail)
             }
         }
 

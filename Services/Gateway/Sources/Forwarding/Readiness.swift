@@ -13,13 +13,13 @@ public struct Readiness: Sendable {
     public struct Report: Encodable, Sendable {
         public let ready: Bool
         public let nats: String
-        /// Signing keys and revocations read from NATS at least once.
+        /// Signing keys, revocations and entitlements read from NATS at least once.
         public let sharedState: String
         public let services: [String: String]
     }
 
     public func check() async -> Report {
-        let loaded = state.isLoaded(subjects.jwksBucket) && state.isLoaded(subjects.revocationsBucket)
+        let loaded = [subjects.jwksBucket, subjects.revocationsBucket, subjects.entitlementsBucket].allSatisfy(state.isLoaded)
         guard connection.isConnected else {
             return Report(
                 ready: false, nats: "disconnected", sharedState: loaded ? "loaded" : "loading",

@@ -15,6 +15,8 @@ public struct GatewayRoute: Sendable {
     public let policy: RateLimitPolicy?
     /// How long the gateway waits for the service's reply.
     public let timeout: Duration
+    /// The lowest plan tier allowed (from the entitlements bucket), if the route has one.
+    public let tier: Int?
     let segments: [Segment]
 }
 
@@ -60,10 +62,14 @@ public struct RouteTable: Sendable {
             if route.subject.isEmpty || route.subject.contains(" ") || route.subject.contains("*") || route.subject.contains(">") {
                 problems.append("\(where_): subject must be a plain NATS subject")
             }
+            if let tier = route.tier {
+                if route.auth == .none { problems.append("\(where_): tier needs auth user or admin") }
+                if tier < 1 { problems.append("\(where_): tier must be at least 1") }
+            }
             routes.append(
                 GatewayRoute(
                     method: method, path: route.path, subject: "\(subjectPrefix).\(route.subject)", auth: route.auth,
-                    policy: policy, timeout: .milliseconds(Int64(seconds * 1000)),
+                    policy: policy, timeout: .milliseconds(Int64(seconds * 1000)), tier: route.tier,
                     segments: RouteTable.segments(of: route.path)))
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }

@@ -32,10 +32,12 @@ public struct RoutesFile: Decodable, Sendable {
         public var rateLimit: String?
         /// Overrides the file's `request_timeout_seconds` for this route.
         public var timeoutSeconds: Double?
+        /// The lowest plan tier that may call this route (needs `auth: user` or `admin`).
+        public var tier: Int?
 
         public init(
             method: String, path: String, subject: String, auth: AuthRequirement, rateLimit: String? = nil,
-            timeoutSeconds: Double? = nil
+            timeoutSeconds: Double? = nil, tier: Int? = nil
         ) {
             self.method = method
             self.path = path
@@ -43,10 +45,11 @@ public struct RoutesFile: Decodable, Sendable {
             self.auth = auth
             self.rateLimit = rateLimit
             self.timeoutSeconds = timeoutSeconds
+            self.tier = tier
         }
 
         enum CodingKeys: String, CodingKey {
-            case method, path, subject, auth
+            case method, path, subject, auth, tier
             case rateLimit = "rate_limit"
             case timeoutSeconds = "timeout_seconds"
         }

@@ -23,6 +23,7 @@ public struct VerificationKey: Sendable {
 public final class SharedState: Sendable {
     private let keys = Mutex<[String: VerificationKey]>([:])
     private let revocations = Mutex<[String: Int64]>([:])
+    private let entitlements = Mutex<[String: Entitlement]>([:])
     private let loadedBuckets = Mutex<Set<String>>([])
 
     public init() {}
@@ -49,6 +50,15 @@ public final class SharedState: Sendable {
     /// When the user's or session's tokens were revoked (tokens issued at or before it are refused).
     public func revokedAt(key: String) -> Int64? {
         revocations.withLock { $0[key] }
+    }
+
+    /// The user's plan tier and access end, by lower-case user id.
+    public func entitlement(user: String) -> Entitlement? {
+        entitlements.withLock { $0[user] }
+    }
+
+    public func setEntitlement(_ entitlement: Entitlement?, user: String) {
+        entitlements.withLock { $0[user] = entitlement }
     }
 
     public func setRevocation(_ revokedAt: Int64?, key: String) {

@@ -5,7 +5,7 @@ import TollgateContracts
 import TollgateMessaging
 import TollgateServiceKit
 
-/// Watches the JWKS and revocations buckets and mirrors them into `SharedState`.
+/// Watches the JWKS, revocations and entitlements buckets and mirrors them into `SharedState`.
 /// If a watch ends (NATS restarted), it is opened again.
 public struct SharedStateWatcher: Service {
     let jetStream: JetStream
@@ -18,6 +18,7 @@ public struct SharedStateWatcher: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.keepWatching(SharedBuckets.jwks(subjects), apply: applyKey) }
                 group.addTask { await self.keepWatching(SharedBuckets.revocations(subjects), apply: applyRevocation) }
+                group.addTask { await self.keepWatching(SharedBuckets.entitlements(subjects), apply: applyEntitlement) }
             }
         }
     }
@@ -55,5 +56,10 @@ public struct SharedStateWatcher: Service {
             return
         }
         state.setRevocation(revocation.revokedAt, key: entry.key)
+    }
+
+    private func applyEntitlement(_ entry: KeyValueEntry) {
+        let entitlement = entry.operation == .put ? try? JSONDecoder().decode(Entitlement.self, from: entry.value) : nil
+        state.setEntitlement(entitlement, user: entry.key)
     }
 }

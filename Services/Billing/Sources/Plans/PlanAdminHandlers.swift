@@ -1,0 +1,68 @@
+import FluentKit
+import Foundation
+import TollgatePersistence
+import TollgateServiceKit
+
+/// `POST /billing/plans`, `PATCH /billing/plans/{plan_id}`, `DELETE /billing/plans/{plan_id}`
+/// (admin routes: the gateway lets only admins through).
+struct PlanAdminHandlers: Sendable {
+    let database: ServiceDatabase
+    let catalog: PlanCatalog
+
+    func create(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        let input = try request.decode(PlanInput.self)
+        try input.validate(creating: true)
+        guard let name = input.name, let code = input.code, let price = input.priceCents, let period = input.billingPeriod
+        else { throw ValidationFailure(field: "body", "Missing fields") }
+        if try await Plan.query(on: database.database).filter(\.$code == code).first() != nil {
+            throw HTTPFailure(400, "Plan code already exists")
+        }
+        let plan = Plan(
+            name: name.trimmingCharacters(in: .whitespaces), code: code, priceCents: price,
+            currency: (input.currency ?? "USD").uppercased(), billingPeriod: period, tier: input.tier ?? (price == 0 ? 0 : 1))
+        plan.isActive = input.isActive ?? true
+        try await catalog.prepare(plan)
+        do {
+            try await plan.create(on: database.database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw HTTPFailure(400, "Plan code already exists")
+        }
+        return .json(201, PlanResponse(plan))
+    }
+
+    func update(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        let plan = try await find(request)
+        let input = try request.decode(PlanInput.self)
+        if input.code != nil { throw ValidationFailure(field: "code", "A plan's code cannot change") }
+        try input.validate(creating: false)
+        let before = (price: plan.priceCents, currency: plan.currency, period: plan.billingPeriod, name: plan.name, active: plan.isActive)
+        if let name = input.name { plan.name = name.trimmingCharacters(in: .whitespaces) }
+        if let price = input.priceCents { plan.priceCents = price }
+        if let currency = input.currency { plan.currency = currency.uppercased() }
+        if let period = input.billingPeriod { plan.billingPeriod = period }
+        if let active = input.isActive { plan.isActive = active }
+        if let tier = input.tier { plan.tier = tier }
+        let priceChanged = before.price != plan.priceCents || before.currency != plan.currency || before.period != plan.billingPeriod
+        let productChanged = before.name != plan.name || before.active != plan.isActive
+        try await catalog.update(plan, priceChanged: priceChanged, productChanged: productChanged)
+        try await plan.save(on: database.database)
+        return .json(200, PlanResponse(plan))
+    }
+
+    /// Soft delete: the plan becomes inactive and its Stripe product is archived.
+    func delete(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        let plan = try await find(request)
+        guard plan.isActive else { throw HTTPFailure(400, "Plan is already deleted") }
+        plan.isActive = false
+        try await catalog.update(plan, priceChanged: false, productChanged: true)
+        try await plan.save(on: database.database)
+        return .noContent()
+    }
+
+    private func find(_ request: ServiceRequest) async throws -> Plan {
+        guard let id = request.pathParameters["plan_id"].flatMap(UUID.init(uuidString:)),
+            let plan = try await Plan.find(id, on: database.database)
+        else { throw HTTPFailure(404, "Plan not found") }
+        return plan
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import TollgateServiceKit
+
+/// The body of `POST /billing/plans` and `PATCH /billing/plans/{id}`: every field optional here,
+/// checked by `validated(creating:)` with one message per bad field.
+struct PlanInput: Decodable, Sendable {
+    var name: String?
+    var code: String?
+    var priceCents: Int?
+    var billingPeriod: String?
+    var currency: String?
+    var isActive: Bool?
+    var tier: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case name, code, currency, tier
+        case priceCents = "price_cents"
+        case billingPeriod = "billing_period"
+        case isActive = "is_active"
+    }
+
+    static let periods = ["monthly", "yearly"]
+
+    /// Checks the fields present (and, when creating, that the required ones are).
+    func validate(creating: Bool) throws(ValidationFailure) {
+        var errors: [String: String] = [:]
+        if creating {
+            if name == nil { errors["name"] = "Field required" }
+            if code == nil { errors["code"] = "Field required" }
+            if priceCents == nil { errors["price_cents"] = "Field required" }
+            if billingPeriod == nil { errors["billing_period"] = "Field required" }
+        }
+        if let name, !(1...100).contains(name.trimmingCharacters(in: .whitespaces).count) {
+            errors["name"] = "Name must be 1 to 100 characters"
+        }
+        if let code, !Self.isValidCode(code) {
+            errors["code"] = "Code must be 1 to 50 lower-case letters, digits, - or _"
+        }
+        if let priceCents, !(0...100_000_000).contains(priceCents) {
+            errors["price_cents"] = "Price must be between 0 and 100000000 cents"
+        }
+        if let billingPeriod, !Self.periods.contains(billingPeriod) {
+            errors["billing_period"] = "Billing period must be monthly or yearly"
+        }
+        if let currency, !(currency.count == 3 && currency.allSatisfy { $0.isASCII && $0.isLetter }) {
+            errors["currency"] = "Currency must be a three-letter ISO code"
+        }
+        if let tier, !(0...100).contains(tier) { errors["tier"] = "Tier must be between 0 and 100" }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+
+    static func isValidCode(_ code: String) -> Bool {
+        (1...50).contains(code.count)
+            && code.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+}

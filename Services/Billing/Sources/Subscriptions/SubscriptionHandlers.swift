@@ -1,0 +1,181 @@
+import FluentKit
+import Foundation
+import TollgateContracts
+import TollgatePersistence
+import TollgateServiceKit
+
+/// The signed-in user's subscription routes (all "bearer (verified)").
+struct SubscriptionHandlers: Sendable {
+    let database: ServiceDatabase
+    let accounts: AccountDirectory
+    let catalog: PlanCatalog
+    let customers: StripeCustomerDirectory?
+    let stripe: StripeCalls?
+    let sync: SubscriptionSync
+    let urls: CheckoutURLs
+
+    struct CheckoutURLs: Sendable {
+        let success: String
+        let cancel: String
+        let portalReturn: String
+    }
+
+    struct PlanChoice: Decodable {
+        let planCode: String
+
+        enum CodingKeys: String, CodingKey {
+            case planCode = "plan_code"
+        }
+    }
+
+    struct CheckoutAnswer: Encodable {
+        let checkoutURL: String
+
+        enum CodingKeys: String, CodingKey {
+            case checkoutURL = "checkout_url"
+        }
+    }
+
+    /// `GET /billing/subscriptions/me`: the subscription that gives access now.
+    func me(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        _ = try await accounts.verifiedAccount(principal)
+        let current = try await currentSubscription(principal.userID)
+        return .json(200, SubscriptionResponse(current, plan: try await Plan.find(current.planID, on: database.database)))
+    }
+
+    /// `POST /billing/subscriptions/subscribe` → 201 `{checkout_url}`.
+    func subscribe(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        let account = try await accounts.verifiedAccount(principal)
+        let plan = try await activePlan(try request.decode(PlanChoice.self).planCode)
+        if try await subscriptionWithAccess(principal.userID) != nil {
+            throw HTTPFailure(400, "User already has an active subscription")
+        }
+        let url = try await checkout(account: account, plan: plan, upgradeFrom: nil)
+        return .json(201, CheckoutAnswer(checkoutURL: url))
+    }
+
+    /// `POST /billing/subscriptions/upgrade` → 200 `{checkout_url}`; the old subscription is canceled
+    /// once Checkout completes.
+    func upgrade(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        let account = try await accounts.verifiedAccount(principal)
+        let choice = try request.decode(PlanChoice.self)
+        let current = try await currentSubscription(principal.userID)
+        let plan = try await activePlan(choice.planCode)
+        if plan.id == current.planID { throw HTTPFailure(400, "Already subscribed to this plan") }
+        let url = try await checkout(account: account, plan: plan, upgradeFrom: current.id)
+        return .json(200, CheckoutAnswer(checkoutURL: url))
+    }
+
+    /// `POST /billing/subscriptions/cancel`: access stays until the period ends.
+    func cancel(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        _ = try await accounts.verifiedAccount(principal)
+        let current = try await currentSubscription(principal.userID)
+        if current.cancelAtPeriodEnd { throw HTTPFailure(400, "Subscription is already set to cancel") }
+        return try await setCancelAtPeriodEnd(current, true)
+    }
+
+    /// `POST /billing/subscriptions/resume`: undoes a scheduled cancellation.
+    func resume(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        _ = try await accounts.verifiedAccount(principal)
+        let current = try await currentSubscription(principal.userID)
+        if !current.cancelAtPeriodEnd { throw HTTPFailure(400, "Subscription is not set to cancel") }
+        return try await setCancelAtPeriodEnd(current, false)
+    }
+
+    /// `POST /billing/subscriptions/change-plan`: the same subscription moves to another plan's
+    /// price, prorated; no second checkout.
+    func changePlan(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        _ = try await accounts.verifiedAccount(principal)
+        let choice = try request.decode(PlanChoice.self)
+        let current = try await currentSubscription(principal.userID)
+        let plan = try await activePlan(choice.planCode)
+        if plan.id == current.planID { throw HTTPFailure(400, "Already subscribed to this plan") }
+        guard let stripe, let stripeID = current.providerSubscriptionID, let itemID = current.providerItemID else {
+            throw HTTPFailure(400, "This subscription cannot change plan in place")
+        }
+        let priceID = try await catalog.priceID(for: plan)
+        let readAt = Date()
+        let remote = try await stripeCall { try await stripe.changePrice(stripeID, itemID: itemID, priceID: priceID, version: current.syncedAt) }
+        return try await answer(remote, readAt: readAt)
+    }
+
+    /// `POST /billing/portal` → `{url}`: Stripe's page for cards, invoices and plan changes.
+    func portal(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
+        _ = try await accounts.verifiedAccount(principal)
+        guard let stripe, let customers else { throw HTTPFailure(503, "Payments are not configured") }
+        guard let customer = try await customers.existing(principal.userID) else {
+            throw HTTPFailure(404, "No billing account yet; subscribe first")
+        }
+        let session = try await stripeCall {
+            try await stripe.portal(customerID: customer, returnURL: urls.portalReturn, attempt: UUID())
+        }
+        return .json(200, ["url": session.url])
+    }
+
+    // MARK: Helpers
+
+    private func setCancelAtPeriodEnd(_ current: Subscription, _ cancel: Bool) async throws -> ServiceResponse {
+        guard let stripe, let stripeID = current.providerSubscriptionID else {
+            current.cancelAtPeriodEnd = cancel
+            try await current.save(on: database.database)
+            return .json(200, SubscriptionResponse(current, plan: try await Plan.find(current.planID, on: database.database)))
+        }
+        let readAt = Date()
+        let remote = try await stripeCall { try await stripe.setCancelAtPeriodEnd(stripeID, cancel, version: current.syncedAt) }
+        return try await answer(remote, readAt: readAt)
+    }
+
+    private func answer(_ remote: StripeSubscription, readAt: Date) async throws -> ServiceResponse {
+        guard let applied = try await sync.apply(remote, readAt: readAt) else {
+            throw HTTPFailure(502, "Stripe answered with a subscription Billing does not know")
+        }
+        return .json(200, SubscriptionResponse(applied.subscription, plan: applied.plan))
+    }
+
+    private func checkout(account: AccountSummary, plan: Plan, upgradeFrom: UUID?) async throws -> String {
+        guard let stripe, let customers else { throw HTTPFailure(503, "Payments are not configured") }
+        let priceID = try await catalog.priceID(for: plan)
+        let session = try await stripeCall {
+            let customer = try await customers.ensure(account)
+            return try await stripe.createCheckout(
+                .init(
+                    customerID: customer, priceID: priceID, userID: account.id, plan: plan, upgradeFrom: upgradeFrom,
+                    successURL: urls.success, cancelURL: urls.cancel, attempt: UUID()))
+        }
+        guard let url = session.url else { throw HTTPFailure(502, "Stripe did not return a checkout URL") }
+        return url
+    }
+
+    private func activePlan(_ code: String) async throws -> Plan {
+        guard let plan = try await Plan.query(on: database.database).filter(\.$code == code).filter(\.$isActive == true).first()
+        else { throw HTTPFailure(404, "Plan not found") }
+        return plan
+    }
+
+    private func currentSubscription(_ userID: UUID) async throws -> Subscription {
+        guard let current = try await subscriptionWithAccess(userID) else {
+            throw HTTPFailure(404, "No active subscription")
+        }
+        return current
+    }
+
+    /// The subscription giving access now (the one lasting longest, if several do).
+    private func subscriptionWithAccess(_ userID: UUID, now: Date = Date()) async throws -> Subscription? {
+        try await Subscription.query(on: database.database)
+            .filter(\.$userID == userID)
+            .filter(\.$status != Subscription.Status.canceled.rawValue)
+            .filter(\.$currentPeriodEnd > now)
+            .sort(\.$currentPeriodEnd, .descending)
+            .sort(\.$createdAt, .descending)
+            .first()
+    }
+
+    /// A Stripe refusal as the client's answer (nothing changed here).
+    private func stripeCall<Value>(_ body: () async throws -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch let error as StripeError {
+            throw HTTPFailure(502, "Stripe could not do this: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TollgateContracts
+import TollgatePersistence
+import TollgateServiceKit
+import TollgateTestSupport
+import Logging
+
+@testable import BillingService
+
+@Suite("Billing's rules, one by one")
+struct BillingRulesTests {
+    @Test("Stripe's statuses in the contract's terms; an unknown one is pending (no access)", arguments: [
+        ("active", "active"), ("trialing", "trialing"), ("past_due", "past_due"), ("unpaid", "past_due"),
+        ("paused", "past_due"), ("canceled", "canceled"), ("incomplete_expired", "canceled"), ("incomplete", "pending"),
+        ("some_future_status", "pending"),
+    ])
+    func statuses(stripe: String, ours: String) {
+        #expect(SubscriptionSync.status(stripe).rawValue == ours)
+    }
+
+    @Test("access: period in the future and not finally canceled; a scheduled cancel keeps it")
+    func accessRule() {
+        let now = Date()
+        let subscription = Subscription()
+        subscription.status = "active"
+        subscription.cancelAtPeriodEnd = true
+        subscription.currentPeriodEnd = now.addingTimeInterval(60)
+        #expect(subscription.hasAccess(at: now))
+        subscription.currentPeriodEnd = now.addingTimeInterval(-1)
+        #expect(!subscription.hasAccess(at: now))
+        subscription.currentPeriodEnd = now.addingTimeInterval(60)
+        subscription.status = "canceled"
+        #expect(!subscription.hasAccess(at: now))
+        subscription.status = "past_due"
+        #expect(subscription.hasAccess(at: now), "Stripe is still retrying; the period was paid")
+        subscription.currentPeriodEnd = nil
+        #expect(!subscription.hasAccess(at: now))
+    }
+
+    @Test("money as email text; dates as a day in UTC")
+    func money() {
+        #expect(BillingEmails.money(1900, currency: "usd") == "$19.00")
+        #expect(BillingEmails.money(5, currency: "USD") == "$0.05")
+        #expect(BillingEmails.money(123_456, currency: "eur") == "1234.56 EUR")
+        #expect(EmailDates.day(Date(timeIntervalSince1970: 1_796_000_000)) == "30 November 2026")
+    }
+
+    @Test("plan input: required fields when creating, one message per bad field, sane codes")
+    func planInput() throws {
+        #expect(throws: ValidationFailure.self) { try PlanInput().validate(creating: true) }
+        do {
+            try PlanInput().validate(creating: true)
+        } catch {
+            #expect(Set(error.errors.keys) == ["name", "code", "price_cents", "billing_period"])
+        }
+        try PlanInput().validate(creating: false)
+        var input = PlanInput()
+        input.tier = 101
+        input.currency = "US"
+        do {
+            try input.validate(creating: false)
+            Issue.record("expected a failure")
+        } catch {
+            #expect(Set(error.errors.keys) == ["tier", "currency"])
+        }
+        #expect(PlanInput.isValidCode("pro-2026_a"))
+        #expect(!PlanInput.isValidCode("Pro"))
+        #expect(!PlanInput.isValidCode(""))
+        #expect(!PlanInput.isValidCode(String(repeating: "a", count: 51)))
+        #expect(!PlanInput.isValidCode("pró"))
+    }
+
+    @Test("an invoice names its subscription under parent (basil and later), else on its lines; expandable ids read either way")
+    func invoiceSubscription() throws {
+        let modern = #"{"id":"in_1","amount_paid":1900,"amount_due":1900,"currency":"usd","parent":{"type":"subscription_details","subscription_details":{"subscription":"sub_1","metadata":{}}},"lines":{"data":[]}}"#
+        #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(modern.utf8)).subscriptionID == "sub_1")
+        let expanded = #"{"id":"in_2","amount_paid":0,"amount_due":0,"currency":"usd","parent":{"subscription_details":{"subscription":{"id":"sub_2","object":"subscription"}}}}"#
+        #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(expanded.utf8)).subscriptionID == "sub_2")
+        let onLines = #"{"id":"in_3","amount_paid":0,"amount_due":0,"currency":"usd","parent":null,"lines":{"data":[{"parent":{"subscription_item_details":{"subscription":"sub_3"}}}]},"unknown_new_field":{"x":1}}"#
+        #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(onLines.utf8)).subscriptionID == "sub_3")
+        let none = #"{"id":"in_4","amount_paid":0,"amount_due":0,"currency":"usd"}"#
+        #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(none.utf8)).subscriptionID == nil)
+    }
+
+    @Test("a subscription's period is its items' latest end (none on the subscription since basil)")
+    func subscriptionPeriod() throws {
+        let json = #"{"id":"sub_1","status":"active","customer":{"id":"cus_1"},"cancel_at_period_end":false,"items":{"data":[{"id":"si_1","price":{"id":"p1"},"current_period_end":100},{"id":"si_2","price":{"id":"p2","metadata":{"plan_id":"x"}},"current_period_end":250}]}}"#
+        let subscription = try JSONDecoder().decode(StripeSubscription.self, from: Data(json.utf8))
+        #expect(subscription.currentPeriodEnd == 250)
+        #expect(subscription.customer.id == "cus_1")
+        #expect(subscription.items.data[1].price.metadata?["plan_id"] == "x")
+    }
+
+    @Test("a lease: one holder at a time, renewable by its holder, free once expired or released")
+    func lease() async throws {
+        try await TestDatabase.with(.sqlite) { location in
+            let database = try await ServiceDatabase.open(
+                url: location.url, migrations: BillingMigrations.all, logger: Logger(label: "lease-test"))
+            do {
+                let first = Lease(database: database, name: "job", holder: "a", duration: 60)
+                let second = Lease(database: database, name: "job", holder: "b", duration: 60)
+                let now = Date()
+                #expect(try await first.acquire(now: now))
+                #expect(try await !second.acquire(now: now.addingTimeInterval(30)))
+                #expect(try await first.acquire(now: now.addingTimeInterval(30)), "the holder renews")
+                #expect(try await !second.acquire(now: now.addingTimeInterval(89)))
+                #expect(try await second.acquire(now: now.addingTimeInterval(91)), "expired: another takes it")
+                #expect(try await !first.acquire(now: now.addingTimeInterval(92)))
+                try await second.release()
+                #expect(try await first.acquire(now: now.addingTimeInterval(93)))
+            } catch {
+                await database.shutdown()
+                throw error
+            }
+            await database.shutdown()
+        }
+    }
+
+    @Test("idempotency keys: derived from the row and the change, stable across processes")
+    func idempotencyKeys() {
+        #expect("Team".hashValueStable == "Team".hashValueStable)
+        #expect("Team".hashValueStable != "Team+".hashValueStable)
+        #expect("".hashValueStable == 0xcbf2_9ce4_8422_2325)
+        #expect(Date(timeIntervalSince1970: 1.2345).millisecondsText == "1235")
+    }
+}

@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+
+extension StripeStandIn {
+    /// An event as Stripe would send it: the object's snapshot at the moment it happened.
+    public struct Event: Sendable {
+        public let id: String
+        public let type: String
+        /// The whole event, as delivered.
+        public let body: Data
+    }
+
+    /// Makes an event around a snapshot of `object` (encoded now, so later changes do not show).
+    static func makeEvent(type: String, object: some Encodable, requestIdempotencyKey: String?) -> Event {
+        let id = StripeStandInState.newID("evt_")
+        let objectJSON = (try? JSONEncoder().encode(object)).flatMap { try? JSONSerialization.jsonObject(with: $0) } ?? [:]
+        let envelope: [String: Any] = [
+            "id": id, "object": "event", "api_version": StripeStandIn.apiVersion, "created": StripeStandInState.now,
+            "livemode": false, "pending_webhooks": 1, "type": type,
+            "data": ["object": objectJSON],
+            "request": [
+                "id": requestIdempotencyKey == nil ? NSNull() : StripeStandInState.newID("req_") as Any,
+                "idempotency_key": requestIdempotencyKey as Any? ?? NSNull(),
+            ],
+        ]
+        let body = (try? JSONSerialization.data(withJSONObject: envelope)) ?? Data()
+        return Event(id: id, type: type, body: body)
+    }
+
+    /// `Stripe-Signature` exactly as Stripe builds it: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+    /// "t.body" keyed with the endpoint secret>` — one `v1` per active secret — plus a `v0` decoy.
+    public static func signature(for body: Data, secrets: [String], timestamp: Int64) -> String {
+        var parts = ["t=\(timestamp)"]
+        for secret in secrets {
+            var signed = Data("\(timestamp).".utf8)
+            signed.append(body)
+            let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
+            parts.append("v1=" + mac.map { String(format: "%02x", $0) }.joined())
+        }
+        parts.append("v0=" + String(repeating: "0", count: 64))
+        return parts.joined(separator: ",")
+    }
+}

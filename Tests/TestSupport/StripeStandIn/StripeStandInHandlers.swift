@@ -1,0 +1,167 @@
+import Foundation
+
+/// What each endpoint does to the stand-in's state, and the events it causes.
+enum StripeStandInHandlers {
+    typealias Answer = StripeStandIn.Answer
+
+    static func handle(
+        pattern: String, id: String?, form: StandInForm, base: String, idempotencyKey: String?,
+        state: inout StripeStandInState, events: inout [StripeStandIn.Event]
+    ) -> Answer {
+        let now = StripeStandInState.now
+        func event(_ type: String, _ object: some Encodable) {
+            events.append(StripeStandIn.makeEvent(type: type, object: object, requestIdempotencyKey: idempotencyKey))
+        }
+        func missing(_ kind: String, _ id: String?) -> Answer {
+            StripeStandIn.error(404, "invalid_request_error", "resource_missing", "No such \(kind): '\(id ?? "")'", param: "id")
+        }
+        func required(_ name: String) -> Answer {
+            StripeStandIn.error(400, "invalid_request_error", "parameter_missing", "Missing required param: \(name).", param: name)
+        }
+
+        switch pattern {
+        case "POST /v1/customers":
+            let customer = StandInCustomer(
+                id: StripeStandInState.newID("cus_"), email: form["email"], name: form["name"], metadata: form.map("metadata"),
+                created: now)
+            state.customers[customer.id] = customer
+            event("customer.created", customer)
+            return ok(customer)
+
+        case "GET /v1/customers/{customer}":
+            guard let customer = state.customers[id ?? ""] else { return missing("customer", id) }
+            return ok(customer)
+
+        case "POST /v1/products":
+            guard let name = form["name"], !name.isEmpty else { return required("name") }
+            let product = StandInProduct(
+                id: StripeStandInState.newID("prod_"), active: form["active"] != "false", name: name, default_price: nil,
+                metadata: form.map("metadata"), created: now, updated: now)
+            state.products[product.id] = product
+            return ok(product)
+
+        case "POST /v1/products/{id}":
+            guard var product = state.products[id ?? ""] else { return missing("product", id) }
+            if let name = form["name"] { product.name = name }
+            if let active = form["active"] { product.active = active == "true" }
+            if let price = form["default_price"] {
+                guard let found = state.prices[price], found.product == product.id, found.active else {
+                    return StripeStandIn.error(400, "invalid_request_error", "resource_missing", "No such price: '\(price)'", param: "default_price")
+                }
+                product.default_price = price
+            }
+            product.updated = now
+            state.products[product.id] = product
+            return ok(product)
+
+        case "POST /v1/prices":
+            guard let currency = form["currency"] else { return required("currency") }
+            guard let productID = form["product"] else { return required("product") }
+            guard state.products[productID] != nil else { return missing("product", productID) }
+            guard let amount = form["unit_amount"].flatMap(Int.init) else {
+                return StripeStandIn.error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: \(form["unit_amount"] ?? "")", param: "unit_amount")
+            }
+            let interval = form["recurring[interval]"]
+            let price = StandInPrice(
+                id: StripeStandInState.newID("price_"), active: true, currency: currency, unit_amount: amount,
+                unit_amount_decimal: String(amount), product: productID,
+                recurring: interval.map { .init(interval: $0, interval_count: 1) }, type: interval == nil ? "one_time" : "recurring",
+                metadata: form.map("metadata"), created: now)
+            state.prices[price.id] = price
+            return ok(price)
+
+        case "POST /v1/prices/{price}":
+            guard var price = state.prices[id ?? ""] else { return missing("price", id) }
+            if form["active"] == "false" {
+                if state.products[price.product]?.default_price == price.id {
+                    return StripeStandIn.error(400, "invalid_request_error", nil, "This price cannot be archived because it is the default price of its product.")
+                }
+                price.active = false
+            } else if form["active"] == "true" {
+                price.active = true
+            }
+            state.prices[price.id] = price
+            return ok(price)
+
+        case "POST /v1/checkout/sessions":
+            guard form["mode"] == "subscription" else { return required("mode") }
+            guard let priceID = form["line_items[0][price]"] else { return required("line_items") }
+            guard let price = state.prices[priceID], price.active, price.recurring != nil else {
+                return StripeStandIn.error(400, "invalid_request_error", "resource_missing", "No such price: '\(priceID)'", param: "line_items[0][price]")
+            }
+            if let customer = form["customer"], state.customers[customer] == nil { return missing("customer", customer) }
+            let sessionID = StripeStandInState.newID("cs_test_")
+            let session = StandInCheckoutSession(
+                id: sessionID, url: "\(base)/checkout/\(sessionID)", status: "open", payment_status: "unpaid",
+                mode: "subscription", customer: form["customer"], subscription: nil, invoice: nil,
+                client_reference_id: form["client_reference_id"], metadata: form.map("metadata"),
+                success_url: form["success_url"], cancel_url: form["cancel_url"], created: now, expires_at: now + 86_400,
+                linePrice: price.id, subscriptionMetadata: form.map("subscription_data[metadata]"))
+            state.sessions[session.id] = session
+            return ok(session)
+
+        case "GET /v1/checkout/sessions/{session}":
+            guard let session = state.sessions[id ?? ""] else { return missing("checkout.session", id) }
+            return ok(session)
+
+        case "GET /v1/subscriptions/{subscription_exposed_id}":
+            guard let subscription = state.subscriptions[id ?? ""] else { return missing("subscription", id) }
+            return ok(subscription)
+
+        case "POST /v1/subscriptions/{subscription_exposed_id}":
+            guard var subscription = state.subscriptions[id ?? ""] else { return missing("subscription", id) }
+            guard subscription.status != "canceled" else {
+                return StripeStandIn.error(400, "invalid_request_error", nil, "A canceled subscription can only update its cancellation_details and metadata.")
+            }
+            if let cancel = form["cancel_at_period_end"] {
+                subscription.cancel_at_period_end = cancel == "true"
+                subscription.canceled_at = cancel == "true" ? now : nil
+                subscription.cancel_at = cancel == "true" ? subscription.items.data.first?.current_period_end : nil
+            }
+            if let priceID = form["items[0][price]"] {
+                guard form["items[0][id]"] == subscription.items.data.first?.id else {
+                    return StripeStandIn.error(400, "invalid_request_error", nil, "Adding a second item is not supported here", param: "items[0][id]")
+                }
+                guard let price = state.prices[priceID], price.active else {
+                    return StripeStandIn.error(400, "invalid_request_error", "resource_missing", "No such price: '\(priceID)'", param: "items[0][price]")
+                }
+                subscription.items.data[0].price = price
+            }
+            state.subscriptions[subscription.id] = subscription
+            event("customer.subscription.updated", subscription)
+            return ok(subscription)
+
+        case "DELETE /v1/subscriptions/{subscription_exposed_id}":
+            guard var subscription = state.subscriptions[id ?? ""] else { return missing("subscription", id) }
+            guard subscription.status != "canceled" else {
+                return StripeStandIn.error(400, "invalid_request_error", nil, "This subscription has already been canceled.")
+            }
+            subscription.status = "canceled"
+            subscription.ended_at = now
+            subscription.canceled_at = now
+            state.subscriptions[subscription.id] = subscription
+            event("customer.subscription.deleted", subscription)
+            return ok(subscription)
+
+        case "POST /v1/billing_portal/sessions":
+            guard let customer = form["customer"] else { return required("customer") }
+            guard state.customers[customer] != nil else { return missing("customer", customer) }
+            let portalID = StripeStandInState.newID("bps_")
+            return ok(
+                StandInPortalSession(
+                    id: portalID, url: "\(base)/portal/\(portalID)", return_url: form["return_url"], customer: customer,
+                    created: now))
+
+        case "GET /v1/invoices/{invoice}":
+            guard let invoice = state.invoices[id ?? ""] else { return missing("invoice", id) }
+            return ok(invoice)
+
+        default:
+            return StripeStandIn.error(404, "invalid_request_error", nil, "Unrecognized request URL.")
+        }
+    }
+
+    static func ok(_ object: some Encodable) -> Answer {
+        Answer(status: 200, body: (try? JSONEncoder().encode(object)) ?? Data())
+    }
+}
