@@ -166,6 +166,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport", exclude: ["smtp_sink.py", "stripe-params.json"], swiftSettings: swiftSettings),
+        // `make bench`'s Stripe: the tests' stand-in as a process, with subscriptions to apply.
+        .executableTarget(
+            name: "tollgate-stripe-stand-in",
+            dependencies: ["TollgateTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/StripeStandInMain", swiftSettings: swiftSettings),
         .testTarget(
             name: "SharedTests",
             dependencies: ["TollgateTestSupport", .product(name: "FluentKit", package: "fluent-kit")],

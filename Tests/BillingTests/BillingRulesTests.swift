@@ -92,9 +92,9 @@ struct BillingRulesTests {
         #expect(subscription.items.data[1].price.metadata?["plan_id"] == "x")
     }
 
-    @Test("a lease: one holder at a time, renewable by its holder, free once expired or released")
-    func lease() async throws {
-        try await TestDatabase.with(.sqlite) { location in
+    @Test("a lease: one holder at a time, renewable by its holder, free once expired or released", arguments: DatabaseEngine.available)
+    func lease(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { location in
             let database = try await ServiceDatabase.open(
                 url: location.url, migrations: BillingMigrations.all, logger: Logger(label: "lease-test"))
             do {

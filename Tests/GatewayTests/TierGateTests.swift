@@ -28,7 +28,7 @@ struct TierGateTests {
         #expect(TierGate.Refusal.tierTooLow(have: 1, need: 2).status == 403)
     }
 
-    @Test("a tier needs a signed-in route and must be at least 1")
+    @Test("a tier needs a signed-in route and must be at least 1; internal subjects cannot be routed")
     func configuration() throws {
         let yaml = """
             body_limit: 100
@@ -38,6 +38,7 @@ struct TierGateTests {
               - { method: GET, path: /open, subject: a.b, auth: none, tier: 1 }
               - { method: GET, path: /zero, subject: a.c, auth: user, tier: 0 }
               - { method: GET, path: /ok, subject: a.d, auth: user, tier: 2 }
+              - { method: GET, path: /peek, subject: auth.internal.account, auth: admin }
             """
         do {
             _ = try RouteTable(file: try RoutesFile.parse(yaml), subjectPrefix: "t")
@@ -45,6 +46,7 @@ struct TierGateTests {
         } catch let error as GatewayConfigError {
             #expect(error.message.contains("routes[0] (GET /open): tier needs auth user or admin"))
             #expect(error.message.contains("routes[1] (GET /zero): tier must be at least 1"))
+            #expect(error.message.contains("routes[3] (GET /peek): internal subjects cannot be routed"))
             #expect(!error.message.contains("/ok"))
         }
     }

@@ -86,6 +86,26 @@ struct SubscriptionFlowTests {
         }
     }
 
+    @Test("first checkouts racing make one Stripe customer")
+    func oneCustomer() async throws {
+        try await BillingTestKit.with { system, stripe in
+            let hal = try await BillingTestKit.verifiedUser(system, "hal")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await BillingTestKit.send(
+                            system, .post, "/billing/subscriptions/subscribe", json: ["plan_code": "pro"], token: hal.token
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 201, count: 6))
+            #expect(stripe.customers().count == 1)
+            #expect(stripe.customers().first?.userID == hal.userID)
+        }
+    }
+
     @Test("renewal records the payment and says 'renewed'; a failed renewal makes it past_due and says so")
     func renewalAndFailure() async throws {
         try await BillingTestKit.with { system, stripe in

@@ -58,7 +58,7 @@ public final class StripeStandIn: Sendable {
         self.secrets = Mutex(secrets)
     }
 
-    public static func start(webhookSecrets: [String]) async throws -> StripeStandIn {
+    public static func start(webhookSecrets: [String], port: Int = 0) async throws -> StripeStandIn {
         let box = Mutex<StripeStandIn?>(nil)
         let router = Router()
         for method in [HTTPRequest.Method.get, .post, .delete] {
@@ -71,7 +71,7 @@ public final class StripeStandIn: Sendable {
         var logger = Logger(label: "stripe-stand-in")
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: logger))

@@ -129,6 +129,45 @@ extension StripeStandIn {
         for event in events { await deliver(event) }
     }
 
+    /// A customer who paid at Checkout long ago, as far as Stripe's objects go: an active
+    /// subscription on a fresh price (carrying `plan_id`) with its paid first invoice. Returns the
+    /// events Stripe sends for it (`customer.subscription.created`, `invoice.paid`), not delivered.
+    public func seedPaidSubscription(userID: String, planID: String, amount: Int) -> [Event] {
+        state.withLock { state in
+            let now = StripeStandInState.now
+            let customer = StandInCustomer(
+                id: StripeStandInState.newID("cus_"), email: nil, name: nil, metadata: ["user_id": userID], created: now)
+            let price = StandInPrice(
+                id: StripeStandInState.newID("price_"), active: true, currency: "usd", unit_amount: amount,
+                unit_amount_decimal: String(amount), product: StripeStandInState.newID("prod_"),
+                recurring: .init(interval: "month", interval_count: 1), type: "recurring", metadata: ["plan_id": planID],
+                created: now)
+            let subscriptionID = StripeStandInState.newID("sub_")
+            let metadata = ["user_id": userID, "plan_id": planID]
+            let item = StandInSubscriptionItem(
+                id: StripeStandInState.newID("si_"), price: price, current_period_start: now,
+                current_period_end: now + state.periodSeconds, subscription: subscriptionID, created: now)
+            let invoice = Self.paidInvoice(
+                subscriptionID: subscriptionID, customer: customer.id, item: item, reason: "subscription_create",
+                metadata: metadata)
+            let subscription = StandInSubscription(
+                id: subscriptionID, status: "active", customer: customer.id,
+                items: StripeList(data: [item], url: "/v1/subscription_items?subscription=\(subscriptionID)"),
+                cancel_at_period_end: false, cancel_at: nil, canceled_at: nil, ended_at: nil, start_date: now, created: now,
+                billing_cycle_anchor: now, currency: "usd", latest_invoice: invoice.id, metadata: metadata)
+            state.customers[customer.id] = customer
+            state.prices[price.id] = price
+            state.subscriptions[subscriptionID] = subscription
+            state.invoices[invoice.id] = invoice
+            let events = [
+                Self.makeEvent(type: "customer.subscription.created", object: subscription, requestIdempotencyKey: nil),
+                Self.makeEvent(type: "invoice.paid", object: invoice, requestIdempotencyKey: nil),
+            ]
+            state.events += events
+            return events
+        }
+    }
+
     static func paidInvoice(
         subscriptionID: String, customer: String, item: StandInSubscriptionItem, reason: String, metadata: [String: String]
     ) -> StandInInvoice {

@@ -62,6 +62,10 @@ public struct RouteTable: Sendable {
             if route.subject.isEmpty || route.subject.contains(" ") || route.subject.contains("*") || route.subject.contains(">") {
                 problems.append("\(where_): subject must be a plain NATS subject")
             }
+            // Services answer each other on `….internal.…` subjects with no gateway check in front.
+            if route.subject.split(separator: ".").contains("internal") {
+                problems.append("\(where_): internal subjects cannot be routed")
+            }
             if let tier = route.tier {
                 if route.auth == .none { problems.append("\(where_): tier needs auth user or admin") }
                 if tier < 1 { problems.append("\(where_): tier must be at least 1") }
