@@ -31,6 +31,14 @@ public struct Subjects: Sendable, Equatable {
     public var authNewPassword: String { route(RouteSubject.authNewPassword) }
     public var authRequestLoginCode: String { route(RouteSubject.authRequestLoginCode) }
     public var authLoginCode: String { route(RouteSubject.authLoginCode) }
+    public var authGoogleLogin: String { route(RouteSubject.authGoogleLogin) }
+    public var authGoogleCallback: String { route(RouteSubject.authGoogleCallback) }
+    public var authGitHubLogin: String { route(RouteSubject.authGitHubLogin) }
+    public var authGitHubCallback: String { route(RouteSubject.authGitHubCallback) }
+    public var authOIDCLogin: String { route(RouteSubject.authOIDCLogin) }
+    public var authOIDCCallback: String { route(RouteSubject.authOIDCCallback) }
+    public var authIdentities: String { route(RouteSubject.authIdentities) }
+    public var authIdentityDelete: String { route(RouteSubject.authIdentityDelete) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
     public var billingPlansCreate: String { route(RouteSubject.billingPlansCreate) }
@@ -118,6 +126,14 @@ public enum RouteSubject {
     public static let authNewPassword = "auth.new-password"
     public static let authRequestLoginCode = "auth.request-login-code"
     public static let authLoginCode = "auth.login-code"
+    public static let authGoogleLogin = "auth.social.google.login"
+    public static let authGoogleCallback = "auth.social.google.callback"
+    public static let authGitHubLogin = "auth.social.github.login"
+    public static let authGitHubCallback = "auth.social.github.callback"
+    public static let authOIDCLogin = "auth.oidc.login"
+    public static let authOIDCCallback = "auth.oidc.callback"
+    public static let authIdentities = "auth.identities.list"
+    public static let authIdentityDelete = "auth.identities.delete"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
     public static let billingPlansCreate = "billing.plans.create"
@@ -137,6 +153,8 @@ public enum RouteSubject {
         authRegister, authLogin, authMe, authRefresh, authLogout, authLogoutAll, authDeactivate,
         authRequestVerify, authVerify, authChangePassword, authSessions, authSessionDelete, authJWKS,
         authProfileGet, authProfileUpdate, authForgetPassword, authNewPassword, authRequestLoginCode, authLoginCode,
+        authGoogleLogin, authGoogleCallback, authGitHubLogin, authGitHubCallback, authOIDCLogin, authOIDCCallback,
+        authIdentities, authIdentityDelete,
         billingPlansList, billingPlansGet, billingPlansCreate, billingPlansUpdate, billingPlansDelete,
         billingSubscriptionMe, billingSubscribe, billingUpgrade, billingCancel, billingResume, billingChangePlan,
         billingPortal, billingPaymentsMe,

@@ -28,6 +28,8 @@ public struct AuthConfig: Sendable {
     public var newSignInEmail: Bool
     /// The first wait after repeated failed sign-ins for one email; it doubles with each failure.
     public var loginThrottleBase: Duration
+    /// Google, GitHub and OpenID Connect providers, and where their sign-ins may return to.
+    public var social: SocialSignInConfig
 
     /// The refresh cookie is `Secure` outside development.
     public var secureCookies: Bool { common.environment == .production }
@@ -63,7 +65,8 @@ public struct AuthConfig: Sendable {
             refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300),
             starterRefreshCompat: reader.bool("TOLLGATE_STARTER_REFRESH_COMPAT", default: false),
             newSignInEmail: reader.bool("TOLLGATE_NEW_SIGN_IN_EMAIL", default: false),
-            loginThrottleBase: reader.seconds("TOLLGATE_LOGIN_THROTTLE_BASE", default: .seconds(1), in: 1...60))
+            loginThrottleBase: reader.seconds("TOLLGATE_LOGIN_THROTTLE_BASE", default: .seconds(1), in: 1...60),
+            social: SocialSignInConfig.read(&reader, publicURL: common.publicURL))
         try reader.finish()
         return config
     }

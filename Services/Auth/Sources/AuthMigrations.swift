@@ -11,5 +11,6 @@ public enum AuthMigrations {
         CreateAuditEvents(),
         CreateLoginFailures(),
         CreateLoginCodes(),
+        CreateOAuthTables(),
     ]
 }

@@ -110,6 +110,19 @@ public struct AuthService: Sendable {
         router.on(subjects.authRequestLoginCode, loginCodes.request)
         router.on(subjects.authLoginCode, loginCodes.login)
         router.on(subjects.authAccountLookup, AccountLookupHandler(database: database).handle)
+        let social = SocialSignInHandlers(
+            config: config.social, flows: OAuthFlows(database: database), accounts: SocialAccounts(database: database),
+            sessions: sessions, answers: answers, stateCookie: OAuthStateCookie(secure: config.secureCookies),
+            http: ProviderHTTP(), metadata: OpenIDMetadataCache())
+        router.on(subjects.authGoogleLogin, social.login("google"))
+        router.on(subjects.authGoogleCallback, social.callback("google"))
+        router.on(subjects.authGitHubLogin, social.login("github"))
+        router.on(subjects.authGitHubCallback, social.callback("github"))
+        router.on(subjects.authOIDCLogin, social.oidcLogin)
+        router.on(subjects.authOIDCCallback, social.oidcCallback)
+        let identities = IdentityHandlers(database: database)
+        router.onAuthenticated(subjects.authIdentities, identities.list)
+        router.onAuthenticated(subjects.authIdentityDelete, identities.unlink)
         return AuthService(
             router: router, relay: relay, database: database, userChanges: users.changeListener(),
             keyReloader: SigningKeyReloader.listener(

@@ -1,9 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
-import ServiceLifecycle
 import Synchronization
 
 /// A Stripe-compatible server for tests: the endpoints Billing calls, with Stripe's form encoding,
@@ -17,9 +15,8 @@ public final class StripeStandIn: Sendable {
     public static let apiVersion = "2026-10-28.endive"
 
     let state = Mutex(StripeStandInState())
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
-    public let port: Int
+    private let server: LocalHTTPServer
+    public var port: Int { server.port }
     public var url: String { "http://127.0.0.1:\(port)" }
     /// The endpoint secrets events are signed with (several during a rotation).
     let secrets: Mutex<[String]>
@@ -51,41 +48,22 @@ public final class StripeStandIn: Sendable {
         }
     }
 
-    private init(group: ServiceGroup, task: Task<Void, any Error>, port: Int, secrets: [String]) {
-        self.group = group
-        self.task = task
-        self.port = port
+    private init(server: LocalHTTPServer, secrets: [String]) {
+        self.server = server
         self.secrets = Mutex(secrets)
     }
 
     public static func start(webhookSecrets: [String], port: Int = 0) async throws -> StripeStandIn {
-        let box = Mutex<StripeStandIn?>(nil)
-        let router = Router()
-        for method in [HTTPRequest.Method.get, .post, .delete] {
-            router.on("/v1/**", method: method) { request, _ in
-                guard let standIn = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
-                return try await standIn.respond(request)
-            }
+        let standIn = StripeStandIn(server: await LocalHTTPServer.start(label: "stripe-stand-in", port: port), secrets: webhookSecrets)
+        standIn.server.answer { request in
+            guard request.uri.path.hasPrefix("/v1/") else { return Response(status: .notFound) }
+            return try await standIn.respond(request)
         }
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "stripe-stand-in")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        let standIn = StripeStandIn(group: group, task: task, port: port, secrets: webhookSecrets)
-        box.withLock { $0 = standIn }
         return standIn
     }
 
     public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        await server.stop()
     }
 
     // MARK: HTTP

@@ -17,7 +17,7 @@ struct IssuedSession: Sendable {
 struct SessionIssuer: Sendable {
     /// How the user proved who they are, for the audit trail.
     enum Method: String, Sendable {
-        case password, code
+        case password, code, social
     }
 
     let database: ServiceDatabase

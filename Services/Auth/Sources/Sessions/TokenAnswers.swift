@@ -34,6 +34,12 @@ struct TokenAnswers: Sendable {
         return withCookie(.json(200, body), refreshToken)
     }
 
+    /// After a social sign-in with `return_to`: back to the frontend with only the refresh cookie;
+    /// the frontend then calls `/refresh-token` (no token ever travels in a URL).
+    func redirectSignedIn(_ issued: IssuedSession, to location: String) -> ServiceResponse {
+        withCookie(ServiceResponse(status: 303).adding(header: "Location", location), issued.refreshToken)
+    }
+
     private func withCookie(_ response: ServiceResponse, _ refreshToken: String) -> ServiceResponse {
         response
             .adding(header: "Set-Cookie", cookie.setting(refreshToken))

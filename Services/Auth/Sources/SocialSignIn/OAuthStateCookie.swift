@@ -1,0 +1,23 @@
+/// The cookie that ties a provider's callback to the browser that started the sign-in: the
+/// contract's `oauth_state_google` / `oauth_state_github` (`oauth_state_oidc_<name>` for others),
+/// httpOnly, SameSite=Lax (sent on the provider's top-level redirect back), ten minutes.
+struct OAuthStateCookie: Sendable {
+    let secure: Bool
+    let maxAgeSeconds = 600
+
+    static func name(for provider: String) -> String {
+        provider == "google" || provider == "github" ? "oauth_state_\(provider)" : "oauth_state_oidc_\(provider)"
+    }
+
+    func setting(_ state: String, provider: String) -> String {
+        cookie("\(Self.name(for: provider))=\(state); Max-Age=\(maxAgeSeconds)")
+    }
+
+    func clearing(provider: String) -> String {
+        cookie("\(Self.name(for: provider))=; Max-Age=0")
+    }
+
+    private func cookie(_ start: String) -> String {
+        start + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    }
+}
