@@ -39,6 +39,9 @@ public struct Revocation: Codable, Sendable, Equatable {
 
     public static func userKey(_ userID: String) -> String { "user.\(userID)" }
     public static func sessionKey(_ sessionID: String) -> String { "session.\(sessionID)" }
+    /// The user's admin role was withdrawn: admin tokens issued until then no longer count as admin
+    /// (the user stays signed in).
+    public static func adminRoleKey(_ userID: String) -> String { "admin-role.\(userID)" }
 
     enum CodingKeys: String, CodingKey { case revokedAt = "revoked_at" }
 }

@@ -39,6 +39,19 @@ public struct Subjects: Sendable, Equatable {
     public var authOIDCCallback: String { route(RouteSubject.authOIDCCallback) }
     public var authIdentities: String { route(RouteSubject.authIdentities) }
     public var authIdentityDelete: String { route(RouteSubject.authIdentityDelete) }
+    public var adminStats: String { route(RouteSubject.adminStats) }
+    public var adminUsersList: String { route(RouteSubject.adminUsersList) }
+    public var adminUsersGet: String { route(RouteSubject.adminUsersGet) }
+    public var adminUsersStatus: String { route(RouteSubject.adminUsersStatus) }
+    public var adminUsersRole: String { route(RouteSubject.adminUsersRole) }
+    public var adminUsersVerify: String { route(RouteSubject.adminUsersVerify) }
+    public var adminAudit: String { route(RouteSubject.adminAudit) }
+    public var billingAdminUserPayments: String { route(RouteSubject.billingAdminUserPayments) }
+    public var billingAdminUserSubscriptions: String { route(RouteSubject.billingAdminUserSubscriptions) }
+    public var billingAdminPayments: String { route(RouteSubject.billingAdminPayments) }
+    public var billingAdminPayment: String { route(RouteSubject.billingAdminPayment) }
+    public var billingAdminSubscriptions: String { route(RouteSubject.billingAdminSubscriptions) }
+    public var billingAdminSubscription: String { route(RouteSubject.billingAdminSubscription) }
     public var billingPlansList: String { route(RouteSubject.billingPlansList) }
     public var billingPlansGet: String { route(RouteSubject.billingPlansGet) }
     public var billingPlansCreate: String { route(RouteSubject.billingPlansCreate) }
@@ -62,6 +75,13 @@ public struct Subjects: Sendable, Equatable {
     /// Other services ask Auth for an account's email and state (`AccountLookup` → `AccountSummary`).
     /// Internal: no gateway route can name it.
     public var authAccountLookup: String { "\(prefix).auth.internal.account" }
+
+    /// Billing's counts for the admin dashboard (`BillingStats`). Internal.
+    public var billingStats: String { "\(prefix).billing.internal.stats" }
+    /// Billing's counts for one user (`AccountLookup` → `BillingUserCounts`). Internal.
+    public var billingUserCounts: String { "\(prefix).billing.internal.user-counts" }
+    /// Billing's audit entries (`AuditQuery` → `[AuditEntry]`), merged by Auth for `/admin/audit`. Internal.
+    public var billingAudit: String { "\(prefix).billing.internal.audit" }
 
     /// Readiness: every service answers a request here.
     public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
@@ -134,6 +154,19 @@ public enum RouteSubject {
     public static let authOIDCCallback = "auth.oidc.callback"
     public static let authIdentities = "auth.identities.list"
     public static let authIdentityDelete = "auth.identities.delete"
+    public static let adminStats = "auth.admin.stats"
+    public static let adminUsersList = "auth.admin.users.list"
+    public static let adminUsersGet = "auth.admin.users.get"
+    public static let adminUsersStatus = "auth.admin.users.status"
+    public static let adminUsersRole = "auth.admin.users.role"
+    public static let adminUsersVerify = "auth.admin.users.verify"
+    public static let adminAudit = "auth.admin.audit"
+    public static let billingAdminUserPayments = "billing.admin.user-payments"
+    public static let billingAdminUserSubscriptions = "billing.admin.user-subscriptions"
+    public static let billingAdminPayments = "billing.admin.payments.list"
+    public static let billingAdminPayment = "billing.admin.payments.get"
+    public static let billingAdminSubscriptions = "billing.admin.subscriptions.list"
+    public static let billingAdminSubscription = "billing.admin.subscriptions.get"
     public static let billingPlansList = "billing.plans.list"
     public static let billingPlansGet = "billing.plans.get"
     public static let billingPlansCreate = "billing.plans.create"
@@ -155,6 +188,9 @@ public enum RouteSubject {
         authProfileGet, authProfileUpdate, authForgetPassword, authNewPassword, authRequestLoginCode, authLoginCode,
         authGoogleLogin, authGoogleCallback, authGitHubLogin, authGitHubCallback, authOIDCLogin, authOIDCCallback,
         authIdentities, authIdentityDelete,
+        adminStats, adminUsersList, adminUsersGet, adminUsersStatus, adminUsersRole, adminUsersVerify, adminAudit,
+        billingAdminUserPayments, billingAdminUserSubscriptions, billingAdminPayments, billingAdminPayment,
+        billingAdminSubscriptions, billingAdminSubscription,
         billingPlansList, billingPlansGet, billingPlansCreate, billingPlansUpdate, billingPlansDelete,
         billingSubscriptionMe, billingSubscribe, billingUpgrade, billingCancel, billingResume, billingChangePlan,
         billingPortal, billingPaymentsMe,

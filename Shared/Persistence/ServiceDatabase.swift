@@ -23,13 +23,15 @@ public final class ServiceDatabase: Sendable {
         threadPool.start()
         let group = MultiThreadedEventLoopGroup.singleton
         databases = Databases(threadPool: threadPool, on: group)
-        // SQLite allows one writer: bind every query to one event loop, so one pooled connection.
+        // SQLite allows one writer: bind every query to one event loop and one connection. With more,
+        // a second writer spins in sqlite-nio's busy handler (it retries at once, forever) on the same
+        // two threads the first writer needs to finish: measured, Stripe events applied at ~100/s.
         eventLoop = group.next()
         switch location {
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 4, sqlLogLevel: nil), as: .sqlite)
+            databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: nil), as: .sqlite)
         case .sqliteMemory:
             databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):

@@ -9,7 +9,7 @@ public enum JSONBody {
             throw ValidationFailure(field: "body", "Strings may not contain NUL characters")
         }
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try JSONCoding.decoder.decode(type, from: data)
         } catch let error as DecodingError {
             throw ValidationFailure(describing: error)
         } catch {

@@ -54,18 +54,46 @@ public struct ServiceResponse: Sendable {
     }
 }
 
-/// The JSON coders every service uses: ISO-8601 UTC dates.
+/// The JSON coders every service uses: ISO-8601 UTC dates with milliseconds (`2026-11-30T04:05:06.789Z`);
+/// times without fractions are read too.
 public enum JSONCoding {
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISOTime.string(date))
+        }
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
     }()
 
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = ISOTime.date(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO-8601 time, got \(text)")
+            }
+            return date
+        }
         return decoder
     }()
+}
+
+/// ISO-8601 times in UTC, to the millisecond.
+public enum ISOTime {
+    private static let withFractions = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let wholeSeconds = Date.ISO8601FormatStyle()
+
+    public static func string(_ date: Date) -> String { withFractions.format(date) }
+
+    public static func date(_ text: String) -> Date? {
+        (try? withFractions.parse(text)) ?? (try? wholeSeconds.parse(text))
+    }
+
+    /// `date` cut to what `string` keeps, so a time sent out and read back compares equal.
+    public static func milliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
 }

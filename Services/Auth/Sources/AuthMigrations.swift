@@ -12,5 +12,6 @@ public enum AuthMigrations {
         CreateLoginFailures(),
         CreateLoginCodes(),
         CreateOAuthTables(),
+        ExtendAuditEvents(),
     ]
 }

@@ -9,7 +9,9 @@ import TollgateServiceKit
 
 /// Billing's schema changes, in order. Never edit one that has shipped; add a new one.
 public enum BillingMigrations {
-    public static let all: [any Migration] = [CreatePlans(), SeedPlans(), CreateOutboxMessages(), CreateBillingTables()]
+    public static let all: [any Migration] = [
+        CreatePlans(), SeedPlans(), CreateOutboxMessages(), CreateBillingTables(), CreateBillingAudit(),
+    ]
 }
 
 /// The Billing executable's parts, wired together.
@@ -42,10 +44,12 @@ public struct BillingService: Sendable {
         let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
 
         let plans = PlanHandlers(database: database)
-        let planAdmin = PlanAdminHandlers(database: database, catalog: catalog)
+        let audit = BillingAuditLog(database: database)
+        let planAdmin = PlanAdminHandlers(database: database, catalog: catalog, audit: audit)
         let subscriptions = SubscriptionHandlers(
             database: database, accounts: accounts, catalog: catalog,
             customers: stripe.map { StripeCustomerDirectory(database: database, stripe: $0) }, stripe: stripe, sync: sync,
+            audit: audit,
             urls: .init(success: config.checkoutSuccessURL, cancel: config.checkoutCancelURL, portalReturn: config.portalReturnURL))
         let payments = PaymentHandlers(database: database, accounts: accounts)
 
@@ -63,6 +67,16 @@ public struct BillingService: Sendable {
         router.onAuthenticated(subjects.billingChangePlan, subscriptions.changePlan)
         router.onAuthenticated(subjects.billingPortal, subscriptions.portal)
         router.onAuthenticated(subjects.billingPaymentsMe, payments.mine)
+        let admin = BillingAdminHandlers(database: database, audit: audit)
+        router.onAuthenticated(subjects.billingAdminPayments, admin.payments)
+        router.onAuthenticated(subjects.billingAdminPayment, admin.payment)
+        router.onAuthenticated(subjects.billingAdminSubscriptions, admin.subscriptions)
+        router.onAuthenticated(subjects.billingAdminSubscription, admin.subscription)
+        router.onAuthenticated(subjects.billingAdminUserPayments, admin.userPayments)
+        router.onAuthenticated(subjects.billingAdminUserSubscriptions, admin.userSubscriptions)
+        router.on(subjects.billingStats, admin.stats)
+        router.on(subjects.billingUserCounts, admin.userCounts)
+        router.on(subjects.billingAudit, admin.auditEntries)
 
         var events: StripeEventConsumer?
         if let stripe {

@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Testing
 import TollgatePersistence
+import TollgateServiceKit
 import TollgateTestSupport
 
 @Suite("Stripe events applied exactly once, in any order")
@@ -99,7 +100,7 @@ struct StripeEventOrderTests {
             }
             let subscription = try await BillingTestKit.subscription(system, fay.token, "past_due") { $0["status"] as? String == "past_due" }
             let expectedEnd = try #require(stripe.subscriptionPeriodEnd(stripeID))
-            let periodEnd = try #require((subscription["current_period_end"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+            let periodEnd = try #require((subscription["current_period_end"] as? String).flatMap(ISOTime.date))
             #expect(Int64(periodEnd.timeIntervalSince1970) == expectedEnd, "the latest period, not an older one")
             let payments = try await BillingTestKit.payments(system, fay.token)
             #expect(payments.map { $0["status"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["failed", "succeeded", "succeeded"])

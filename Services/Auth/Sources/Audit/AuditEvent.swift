@@ -18,6 +18,9 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case accountDeactivated = "account.deactivated"
         case keyRotated = "signing_key.rotated"
         case usersImported = "users.imported"
+        case userUpdateStatus = "user.update_status"
+        case userUpdateRole = "user.update_role"
+        case userVerify = "user.verify"
     }
 
     @ID(key: .id) public var id: UUID?
@@ -50,5 +53,26 @@ struct CreateAuditEvents: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(AuditEvent.schema).delete()
+    }
+}
+
+/// Who acted on whom, the state before and after, and the request: what the admin timeline shows.
+struct ExtendAuditEvents: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
+        let columns: [(String, DatabaseSchema.DataType)] = [
+            ("actor_id", .uuid), ("target_id", .uuid), ("before", .string), ("after", .string), ("request_id", .string),
+        ]
+        for (name, type) in columns {
+            try await database.schema(AuditEvent.schema).field(FieldKey(stringLiteral: name), type).update()
+        }
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "audit_events_created").on(AuditEvent.schema).column("created_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for name in ["actor_id", "target_id", "before", "after", "request_id"] {
+            try await database.schema(AuditEvent.schema).deleteField(.init(stringLiteral: name)).update()
+        }
     }
 }

@@ -15,6 +15,11 @@ struct RevocationPublisher: Sendable {
         try await put(Revocation.userKey(userID.uuidString.lowercased()), date)
     }
 
+    /// A demotion: the user's tokens that say `admin` stop opening admin routes; nothing else ends.
+    func revokeAdminRole(_ userID: UUID, at date: Date = Date()) async throws {
+        try await put(Revocation.adminRoleKey(userID.uuidString.lowercased()), date)
+    }
+
     private func put(_ key: String, _ date: Date) async throws {
         try await bucket.put(key, JSONEncoder().encode(Revocation(revokedAt: Int64(date.timeIntervalSince1970))))
     }

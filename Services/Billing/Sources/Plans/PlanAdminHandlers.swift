@@ -8,6 +8,7 @@ import TollgateServiceKit
 struct PlanAdminHandlers: Sendable {
     let database: ServiceDatabase
     let catalog: PlanCatalog
+    let audit: BillingAuditLog
 
     func create(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let input = try request.decode(PlanInput.self)
@@ -27,6 +28,7 @@ struct PlanAdminHandlers: Sendable {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw HTTPFailure(400, "Plan code already exists")
         }
+        try await audit.record("plan.create", target: plan.id, request: request, after: Self.summary(plan))
         return .json(201, PlanResponse(plan))
     }
 
@@ -35,6 +37,7 @@ struct PlanAdminHandlers: Sendable {
         let input = try request.decode(PlanInput.self)
         if input.code != nil { throw ValidationFailure(field: "code", "A plan's code cannot change") }
         try input.validate(creating: false)
+        let summaryBefore = Self.summary(plan)
         let before = (price: plan.priceCents, currency: plan.currency, period: plan.billingPeriod, name: plan.name, active: plan.isActive)
         if let name = input.name { plan.name = name.trimmingCharacters(in: .whitespaces) }
         if let price = input.priceCents { plan.priceCents = price }
@@ -46,6 +49,7 @@ struct PlanAdminHandlers: Sendable {
         let productChanged = before.name != plan.name || before.active != plan.isActive
         try await catalog.update(plan, priceChanged: priceChanged, productChanged: productChanged)
         try await plan.save(on: database.database)
+        try await audit.record("plan.update", target: plan.id, request: request, before: summaryBefore, after: Self.summary(plan))
         return .json(200, PlanResponse(plan))
     }
 
@@ -56,7 +60,12 @@ struct PlanAdminHandlers: Sendable {
         plan.isActive = false
         try await catalog.update(plan, priceChanged: false, productChanged: true)
         try await plan.save(on: database.database)
+        try await audit.record("plan.delete", target: plan.id, request: request, before: "is_active=true", after: "is_active=false")
         return .noContent()
+    }
+
+    static func summary(_ plan: Plan) -> String {
+        "\(plan.code) \(plan.priceCents) \(plan.currency) \(plan.billingPeriod) tier=\(plan.tier) active=\(plan.isActive)"
     }
 
     private func find(_ request: ServiceRequest) async throws -> Plan {

@@ -12,6 +12,7 @@ struct SubscriptionHandlers: Sendable {
     let customers: StripeCustomerDirectory?
     let stripe: StripeCalls?
     let sync: SubscriptionSync
+    let audit: BillingAuditLog
     let urls: CheckoutURLs
 
     struct CheckoutURLs: Sendable {
@@ -51,6 +52,7 @@ struct SubscriptionHandlers: Sendable {
             throw HTTPFailure(400, "User already has an active subscription")
         }
         let url = try await checkout(account: account, plan: plan, upgradeFrom: nil)
+        try await audit.record("subscription.checkout", target: principal.userID, request: request, after: "plan=\(plan.code)")
         return .json(201, CheckoutAnswer(checkoutURL: url))
     }
 
@@ -63,6 +65,7 @@ struct SubscriptionHandlers: Sendable {
         let plan = try await activePlan(choice.planCode)
         if plan.id == current.planID { throw HTTPFailure(400, "Already subscribed to this plan") }
         let url = try await checkout(account: account, plan: plan, upgradeFrom: current.id)
+        try await audit.record("subscription.upgrade_checkout", target: principal.userID, request: request, after: "plan=\(plan.code)")
         return .json(200, CheckoutAnswer(checkoutURL: url))
     }
 
@@ -71,6 +74,9 @@ struct SubscriptionHandlers: Sendable {
         _ = try await accounts.verifiedAccount(principal)
         let current = try await currentSubscription(principal.userID)
         if current.cancelAtPeriodEnd { throw HTTPFailure(400, "Subscription is already set to cancel") }
+        try await audit.record(
+            "subscription.cancel", target: principal.userID, request: request, before: "cancel_at_period_end=false",
+            after: "cancel_at_period_end=true")
         return try await setCancelAtPeriodEnd(current, true)
     }
 
@@ -79,6 +85,9 @@ struct SubscriptionHandlers: Sendable {
         _ = try await accounts.verifiedAccount(principal)
         let current = try await currentSubscription(principal.userID)
         if !current.cancelAtPeriodEnd { throw HTTPFailure(400, "Subscription is not set to cancel") }
+        try await audit.record(
+            "subscription.resume", target: principal.userID, request: request, before: "cancel_at_period_end=true",
+            after: "cancel_at_period_end=false")
         return try await setCancelAtPeriodEnd(current, false)
     }
 
@@ -96,6 +105,9 @@ struct SubscriptionHandlers: Sendable {
         let priceID = try await catalog.priceID(for: plan)
         let readAt = Date()
         let remote = try await stripeCall { try await stripe.changePrice(stripeID, itemID: itemID, priceID: priceID, version: current.syncedAt) }
+        let from = try await Plan.find(current.planID, on: database.database)?.code ?? "?"
+        try await audit.record(
+            "subscription.change_plan", target: principal.userID, request: request, before: "plan=\(from)", after: "plan=\(plan.code)")
         return try await answer(remote, readAt: readAt)
     }
 

@@ -80,7 +80,7 @@ public struct GatewayResponder: HTTPResponder {
             case .success(let claims): principal = claims
             case .failure(let failure): return failure.response
             }
-            if route.auth == .admin, principal?.role != "admin" {
+            if route.auth == .admin, let claims = principal, !verifier.isAdmin(claims) {
                 return ErrorResponse.make(403, "User does not have admin privileges")
             }
             if let tier = route.tier, let user = principal?.sub, let refusal = tiers.check(user: user, requiredTier: tier) {

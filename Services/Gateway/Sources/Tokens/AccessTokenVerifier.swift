@@ -71,6 +71,13 @@ public struct AccessTokenVerifier: Sendable {
         return claims
     }
 
+    /// The token says `admin` and the role was not withdrawn after it was issued.
+    public func isAdmin(_ claims: AccessTokenClaims) -> Bool {
+        guard claims.role == "admin" else { return false }
+        guard let withdrawnAt = state.revokedAt(key: Revocation.adminRoleKey(claims.sub)) else { return true }
+        return claims.iat > withdrawnAt
+    }
+
     /// Everything that depends only on the token's text and the key: done once per token.
     private func verifySignatureAndClaims(_ token: String) throws(TokenRejection) -> (AccessTokenClaims, String) {
         // A bound on the work a client can ask for; real tokens are well under 1 KiB.

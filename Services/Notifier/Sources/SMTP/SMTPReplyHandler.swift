@@ -12,7 +12,7 @@ final class SMTPReplyHandler: ChannelInboundHandler {
 
     /// The next reply, failed with a transient error if it takes longer than `timeout` (the
     /// connection is then closed: a conversation out of step cannot be trusted).
-    func nextReply(context channel: Channel, timeout: TimeAmount) -> EventLoopFuture<SMTPReply> {
+    func nextReply(context channel: any Channel, timeout: TimeAmount) -> EventLoopFuture<SMTPReply> {
         let eventLoop = channel.eventLoop
         if let reply = unclaimed.popFirst() { return eventLoop.makeSucceededFuture(reply) }
         if let closedError { return eventLoop.makeFailedFuture(closedError) }

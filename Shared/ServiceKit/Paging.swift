@@ -1,0 +1,89 @@
+import Foundation
+
+/// `limit` and `offset` as every admin list takes them: `limit` 1…100 (default 10), `offset` ≥ 0,
+/// and `as_of`, the time the first page was read: rows made at or after it are left out, so paging
+/// through a list that grows while it is read shows every row exactly once.
+public struct PageRequest: Sendable, Equatable {
+    public let limit: Int
+    public let offset: Int
+    public let asOf: Date
+
+    public init(limit: Int, offset: Int, asOf: Date) {
+        self.limit = limit
+        self.offset = offset
+        self.asOf = asOf
+    }
+
+    public static func from(_ query: [String: String], now: Date = Date()) throws(ValidationFailure) -> PageRequest {
+        var errors: [String: String] = [:]
+        var limit = 10
+        if let text = query["limit"] {
+            if let value = Int(text), (1...100).contains(value) { limit = value } else { errors["limit"] = "limit must be between 1 and 100" }
+        }
+        var offset = 0
+        if let text = query["offset"] {
+            if let value = Int(text), value >= 0 { offset = value } else { errors["offset"] = "offset must be 0 or more" }
+        }
+        // To the millisecond, as `as_of` is written back: every page then draws the same line.
+        var asOf = ISOTime.milliseconds(now)
+        if let text = query["as_of"] {
+            if let value = ISOTime.date(text) { asOf = value } else { errors["as_of"] = "as_of must be an ISO-8601 time" }
+        }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+        return PageRequest(limit: limit, offset: offset, asOf: asOf)
+    }
+
+    /// A boolean filter (`is_active=true`); absent is nil.
+    public static func flag(_ name: String, in query: [String: String]) throws(ValidationFailure) -> Bool? {
+        guard let text = query[name] else { return nil }
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw ValidationFailure(field: name, "\(name) must be true or false")
+        }
+    }
+}
+
+/// The contract's page: `{data, total, limit, offset, has_next, next_offset, prev_offset}`, plus
+/// `as_of` to pass back for the next pages.
+public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    public let data: [Item]
+    public let total: Int
+    public let limit: Int
+    public let offset: Int
+    public let hasNext: Bool
+    public let nextOffset: Int?
+    public let prevOffset: Int?
+    public let asOf: Date
+
+    public init(data: [Item], total: Int, request: PageRequest) {
+        self.data = data
+        self.total = total
+        limit = request.limit
+        offset = request.offset
+        hasNext = request.offset + data.count < total
+        nextOffset = hasNext ? request.offset + request.limit : nil
+        prevOffset = request.offset > 0 ? max(0, request.offset - request.limit) : nil
+        asOf = request.asOf
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case data, total, limit, offset
+        case hasNext = "has_next"
+        case nextOffset = "next_offset"
+        case prevOffset = "prev_offset"
+        case asOf = "as_of"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(data, forKey: .data)
+        try container.encode(total, forKey: .total)
+        try container.encode(limit, forKey: .limit)
+        try container.encode(offset, forKey: .offset)
+        try container.encode(hasNext, forKey: .hasNext)
+        try container.encode(nextOffset, forKey: .nextOffset)
+        try container.encode(prevOffset, forKey: .prevOffset)
+        try container.encode(asOf, forKey: .asOf)
+    }
+}
