@@ -75,6 +75,8 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         case asOf = "as_of"
     }
 
+    /// Written by hand so that a missing next or previous offset is `null`, as the contract shows it
+    /// (the synthesized encoder would leave the key out).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(data, forKey: .data)

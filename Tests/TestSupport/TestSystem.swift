@@ -211,16 +211,19 @@ public final class TestSystem: Sendable {
 
     /// Auth's database, opened beside the running service (for assertions on stored rows).
     public func authDatabase() throws -> ServiceDatabase {
-        let url = environment["TOLLGATE_AUTH_DATABASE_URL"] ?? "sqlite://\(data.path)/auth.sqlite"
-        guard let location = DatabaseLocation(url: url) else { throw DeadlineExceeded(what: "auth database URL") }
-        return try ServiceDatabase(location: location, logger: Logger(label: "test-auth-db"))
+        try openDatabase("TOLLGATE_AUTH_DATABASE_URL", service: "auth")
     }
 
     /// Billing's database, opened beside the running service.
     public func billingDatabase() throws -> ServiceDatabase {
-        let url = environment["TOLLGATE_BILLING_DATABASE_URL"] ?? "sqlite://\(data.path)/billing.sqlite"
-        guard let location = DatabaseLocation(url: url) else { throw DeadlineExceeded(what: "billing database URL") }
-        return try ServiceDatabase(location: location, logger: Logger(label: "test-billing-db"))
+        try openDatabase("TOLLGATE_BILLING_DATABASE_URL", service: "billing")
+    }
+
+    /// A service's database as the system configured it (its SQLite file by default).
+    private func openDatabase(_ variable: String, service: String) throws -> ServiceDatabase {
+        let url = environment[variable] ?? "sqlite://\(data.path)/\(service).sqlite"
+        guard let location = DatabaseLocation(url: url) else { throw DeadlineExceeded(what: "\(service) database URL") }
+        return try ServiceDatabase(location: location, logger: Logger(label: "test-\(service)-db"))
     }
 
     /// Every `.eml` file in the mail folder addressed to `address`.

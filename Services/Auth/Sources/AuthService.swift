@@ -120,7 +120,7 @@ public struct AuthService: Sendable {
         router.on(subjects.authGitHubCallback, social.callback("github"))
         router.on(subjects.authOIDCLogin, social.oidcLogin)
         router.on(subjects.authOIDCCallback, social.oidcCallback)
-        let billing = BillingDirectory(connection: connection, subjects: subjects)
+        let billing = BillingDirectory(billing: InternalRequest(connection: connection, service: "billing"), subjects: subjects)
         let admin = AdminUserHandlers(
             database: database, billing: billing, sessions: sessionStore, revocations: revocations, users: users, audit: audit)
         router.onAuthenticated(subjects.adminStats, admin.stats)

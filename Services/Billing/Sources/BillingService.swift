@@ -35,7 +35,7 @@ public struct BillingService: Sendable {
 
         let stripe = config.stripeSecretKey.map { StripeCalls(client: StripeClient(secretKey: $0, apiBase: config.stripeAPIBase)) }
         if stripe == nil { logger.warning("STRIPE_SECRET_KEY is not set: plans stay local and checkout is refused") }
-        let accounts = AccountDirectory(connection: connection, subjects: subjects)
+        let accounts = AccountDirectory(auth: InternalRequest(connection: connection, service: "account"), subjects: subjects)
         let emails = BillingEmails(subjects: subjects)
         let entitlements = EntitlementPublisher(
             database: database, bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)))

@@ -6,6 +6,7 @@ import Hummingbird
 import JWTKit
 import NIOCore
 import Synchronization
+import TollgateSecurity
 
 /// Identity providers for tests, speaking the real protocols: OpenID Connect tenants under
 /// `/oidc/<tenant>` (discovery, authorization with state/nonce/PKCE, a token endpoint taking
@@ -42,7 +43,7 @@ public final class OAuthProviderStandIn: Sendable {
         let primitives = try key.publicKey.getKeyPrimitives()
         let jwk = [
             "kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256",
-            "n": Self.base64URL(primitives.modulus), "e": Self.base64URL(primitives.publicExponent),
+            "n": Base64URL.encode(primitives.modulus), "e": Base64URL.encode(primitives.publicExponent),
         ]
         let standIn = OAuthProviderStandIn(
             server: await LocalHTTPServer.start(label: "oauth-stand-in"), signingKeys: signingKeys, strangerKeys: strangerKeys,
@@ -172,7 +173,7 @@ public final class OAuthProviderStandIn: Sendable {
             guard form["redirect_uri"] == issued.redirectURI else { return .failure(.init(error: "invalid_grant")) }
             if let challenge = issued.codeChallenge {
                 guard let verifier = form["code_verifier"],
-                    Self.base64URL(Data(SHA256.hash(data: Data(verifier.utf8)))) == challenge
+                    Base64URL.encode(Data(SHA256.hash(data: Data(verifier.utf8)))) == challenge
                 else { return .failure(.init(error: "invalid_grant")) }
             }
             let accessToken = "at-" + UUID().uuidString
@@ -233,19 +234,9 @@ public final class OAuthProviderStandIn: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Query strings and form bodies, read as the Stripe stand-in reads them.
     static func parse(_ text: String) -> [String: String] {
-        var values: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (part: Substring) in String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
-            values[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return values
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Dictionary(StandInForm(text).pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

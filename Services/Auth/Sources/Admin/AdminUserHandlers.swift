@@ -86,16 +86,12 @@ struct AdminUserHandlers: Sendable {
         let user = try await find(request)
         let userID = try user.requireID()
         if userID == principal.userID && !change.is_active { throw HTTPFailure(400, "You cannot deactivate your own account") }
-        let before = user.isActive
-        try await database.database.transaction { db in
+        try await record(
+            user, .userUpdateStatus, request: request, before: "is_active=\(user.isActive)", after: "is_active=\(change.is_active)"
+        ) { user, db in
             user.isActive = change.is_active
-            try await user.save(on: db)
             if !change.is_active { _ = try await sessions.endAll(of: userID, on: db) }
-            try await audit.record(
-                .userUpdateStatus, userID: userID, request: request, before: "is_active=\(before)",
-                after: "is_active=\(change.is_active)", on: db)
         }
-        users.changed(userID)
         if !change.is_active { try await revocations.revokeUser(userID) }
         return .json(200, AdminUserResponse(user))
     }
@@ -111,32 +107,35 @@ struct AdminUserHandlers: Sendable {
         let user = try await find(request)
         let userID = try user.requireID()
         if userID == principal.userID && !change.is_admin { throw HTTPFailure(400, "You cannot remove your own admin role") }
-        let before = user.isAdmin
-        try await database.database.transaction { db in
-            user.isAdmin = change.is_admin
-            try await user.save(on: db)
-            try await audit.record(
-                .userUpdateRole, userID: userID, request: request, before: "is_admin=\(before)",
-                after: "is_admin=\(change.is_admin)", on: db)
-        }
-        users.changed(userID)
-        if before && !change.is_admin { try await revocations.revokeAdminRole(userID) }
+        let wasAdmin = user.isAdmin
+        try await record(
+            user, .userUpdateRole, request: request, before: "is_admin=\(wasAdmin)", after: "is_admin=\(change.is_admin)"
+        ) { user, _ in user.isAdmin = change.is_admin }
+        if wasAdmin && !change.is_admin { try await revocations.revokeAdminRole(userID) }
         return .json(200, AdminUserResponse(user))
     }
 
     func verify(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let user = try await find(request)
+        try await record(
+            user, .userVerify, request: request, before: "is_verified=\(user.isVerified)", after: "is_verified=true"
+        ) { user, _ in user.isVerified = true }
+        return .json(200, AdminUserResponse(user))
+    }
+
+    /// One admin change: applied, saved and audited in one transaction, then announced to every
+    /// Auth instance (the `/me` caches).
+    private func record(
+        _ user: User, _ kind: AuditEvent.Kind, request: ServiceRequest, before: String, after: String,
+        _ apply: @escaping @Sendable (User, any Database) async throws -> Void
+    ) async throws {
         let userID = try user.requireID()
-        let before = user.isVerified
         try await database.database.transaction { db in
-            user.isVerified = true
+            try await apply(user, db)
             try await user.save(on: db)
-            try await audit.record(
-                .userVerify, userID: userID, request: request, before: "is_verified=\(before)", after: "is_verified=true",
-                on: db)
+            try await audit.record(kind, userID: userID, request: request, before: before, after: after, on: db)
         }
         users.changed(userID)
-        return .json(200, AdminUserResponse(user))
     }
 
     private func find(_ request: ServiceRequest) async throws -> User {

@@ -6,14 +6,10 @@ struct RefreshCookie {
     let maxAgeSeconds: Int64
 
     func setting(_ token: String) -> String {
-        var cookie = "\(RefreshCookie.name)=\(token); Path=/; Max-Age=\(maxAgeSeconds); HttpOnly; SameSite=Lax"
-        if secure { cookie += "; Secure" }
-        return cookie
+        HttpOnlyCookie.header(name: Self.name, value: token, maxAgeSeconds: maxAgeSeconds, secure: secure)
     }
 
     func clearing() -> String {
-        var cookie = "\(RefreshCookie.name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-        if secure { cookie += "; Secure" }
-        return cookie
+        HttpOnlyCookie.header(name: Self.name, value: "", maxAgeSeconds: 0, secure: secure)
     }
 }

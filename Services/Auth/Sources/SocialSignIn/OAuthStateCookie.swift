@@ -3,21 +3,17 @@
 /// httpOnly, SameSite=Lax (sent on the provider's top-level redirect back), ten minutes.
 struct OAuthStateCookie: Sendable {
     let secure: Bool
-    let maxAgeSeconds = 600
+    let maxAgeSeconds: Int64 = 600
 
     static func name(for provider: String) -> String {
         provider == "google" || provider == "github" ? "oauth_state_\(provider)" : "oauth_state_oidc_\(provider)"
     }
 
     func setting(_ state: String, provider: String) -> String {
-        cookie("\(Self.name(for: provider))=\(state); Max-Age=\(maxAgeSeconds)")
+        HttpOnlyCookie.header(name: Self.name(for: provider), value: state, maxAgeSeconds: maxAgeSeconds, secure: secure)
     }
 
     func clearing(provider: String) -> String {
-        cookie("\(Self.name(for: provider))=; Max-Age=0")
-    }
-
-    private func cookie(_ start: String) -> String {
-        start + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+        HttpOnlyCookie.header(name: Self.name(for: provider), value: "", maxAgeSeconds: 0, secure: secure)
     }
 }

@@ -34,6 +34,14 @@ public final class Subscription: Model, @unchecked Sendable {
     public func hasAccess(at now: Date = Date()) -> Bool {
         status != Status.canceled.rawValue && (currentPeriodEnd.map { $0 > now } ?? false)
     }
+
+    /// The user's subscriptions that give access now (`hasAccess`), the longest-lasting first. A user
+    /// has a handful of subscriptions, so the rule is applied here rather than copied into SQL.
+    static func withAccess(userID: UUID, on database: any Database, now: Date = Date()) async throws -> [Subscription] {
+        try await Subscription.query(on: database).filter(\.$userID == userID).all()
+            .filter { $0.hasAccess(at: now) }
+            .sorted { ($0.currentPeriodEnd ?? now, $0.createdAt) > ($1.currentPeriodEnd ?? now, $1.createdAt) }
+    }
 }
 
 /// The contract's subscription object.

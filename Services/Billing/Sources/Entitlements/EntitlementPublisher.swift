@@ -20,11 +20,7 @@ struct EntitlementPublisher: Sendable {
     }
 
     func current(userID: UUID, now: Date = Date()) async throws -> Entitlement {
-        let subscriptions = try await Subscription.query(on: database.database)
-            .filter(\.$userID == userID)
-            .filter(\.$status != Subscription.Status.canceled.rawValue)
-            .filter(\.$currentPeriodEnd > now)
-            .all()
+        let subscriptions = try await Subscription.withAccess(userID: userID, on: database.database, now: now)
         let plans = try await Plan.query(on: database.database).filter(\.$id ~~ subscriptions.map(\.planID)).all()
         let tiers = Dictionary(uniqueKeysWithValues: plans.compactMap { plan in plan.id.map { ($0, plan.tier) } })
         var best = Entitlement(tier: 0, accessUntil: nil)

@@ -14,7 +14,7 @@ struct PlanCatalog: Sendable {
     /// Gives a new plan its Product and Price.
     func prepare(_ plan: Plan) async throws {
         guard let stripe, let id = plan.id else { return }
-        try await stripeCall {
+        try await StripeError.answeringClient("Stripe refused the change") {
             let product = try await stripe.createProduct(planID: id, name: plan.name)
             let price = try await stripe.createPrice(
                 planID: id, productID: product, previousPriceID: nil, amount: plan.priceCents, currency: plan.currency,
@@ -29,7 +29,7 @@ struct PlanCatalog: Sendable {
     /// period is a new Price, made the product's default before the old one is archived.
     func update(_ plan: Plan, priceChanged: Bool, productChanged: Bool) async throws {
         guard let stripe, let id = plan.id, let product = plan.stripeProductID else { return }
-        try await stripeCall {
+        try await StripeError.answeringClient("Stripe refused the change") {
             if priceChanged {
                 let old = plan.stripePriceID
                 let price = try await stripe.createPrice(
@@ -56,14 +56,5 @@ struct PlanCatalog: Sendable {
         try await plan.save(on: database.database)
         guard let price = plan.stripePriceID else { throw HTTPFailure(502, "Stripe did not create a price") }
         return price
-    }
-
-    /// Stripe's failure as the client's answer: nothing was changed here.
-    private func stripeCall(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let error as StripeError {
-            throw HTTPFailure(502, "Stripe refused the change: \(error.message)")
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateServiceKit
 
 /// A failed Stripe call, with what Stripe said: `type`, `code`, `message`, `param` from the error
 /// body, the HTTP status and the `Request-Id` (for Stripe's support).
@@ -67,5 +68,17 @@ public struct StripeError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func connection(_ error: any Error) -> StripeError {
         StripeError(status: nil, type: nil, code: nil, message: "\(error)", param: nil, requestID: nil)
+    }
+}
+
+extension StripeError {
+    /// Runs a Stripe call made for a client and answers a Stripe refusal with 502 and Stripe's
+    /// message after `summary` (nothing was changed here).
+    static func answeringClient<Value>(_ summary: String, _ body: () async throws -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch let error as StripeError {
+            throw HTTPFailure(502, "\(summary): \(error.message)")
+        }
     }
 }

@@ -47,12 +47,10 @@ public struct StripeSubscription: Decodable, Sendable {
         public let id: String
         public let price: Price
         /// Since 2025-03-31.basil the billing period lives on the item, not the subscription.
-        public let currentPeriodStart: Int64?
         public let currentPeriodEnd: Int64?
 
         enum CodingKeys: String, CodingKey {
             case id, price
-            case currentPeriodStart = "current_period_start"
             case currentPeriodEnd = "current_period_end"
         }
     }
@@ -142,13 +140,9 @@ public struct StripeEvent: Decodable, Sendable {
     }
     public struct EventObject: Decodable, Sendable {
         public let id: String
-        public let object: String?
-        /// On a checkout session: the subscription it created.
-        public let subscription: StripeExpandable?
     }
 
     public let id: String
     public let type: String
-    public let created: Int64?
     public let data: Payload
 }

@@ -104,7 +104,7 @@ struct SubscriptionHandlers: Sendable {
         }
         let priceID = try await catalog.priceID(for: plan)
         let readAt = Date()
-        let remote = try await stripeCall { try await stripe.changePrice(stripeID, itemID: itemID, priceID: priceID, version: current.syncedAt) }
+        let remote = try await StripeError.answeringClient("Stripe could not do this") { try await stripe.changePrice(stripeID, itemID: itemID, priceID: priceID, version: current.syncedAt) }
         let from = try await Plan.find(current.planID, on: database.database)?.code ?? "?"
         try await audit.record(
             "subscription.change_plan", target: principal.userID, request: request, before: "plan=\(from)", after: "plan=\(plan.code)")
@@ -118,7 +118,7 @@ struct SubscriptionHandlers: Sendable {
         guard let customer = try await customers.existing(principal.userID) else {
             throw HTTPFailure(404, "No billing account yet; subscribe first")
         }
-        let session = try await stripeCall {
+        let session = try await StripeError.answeringClient("Stripe could not do this") {
             try await stripe.portal(customerID: customer, returnURL: urls.portalReturn, attempt: UUID())
         }
         return .json(200, ["url": session.url])
@@ -133,7 +133,7 @@ struct SubscriptionHandlers: Sendable {
             return .json(200, SubscriptionResponse(current, plan: try await Plan.find(current.planID, on: database.database)))
         }
         let readAt = Date()
-        let remote = try await stripeCall { try await stripe.setCancelAtPeriodEnd(stripeID, cancel, version: current.syncedAt) }
+        let remote = try await StripeError.answeringClient("Stripe could not do this") { try await stripe.setCancelAtPeriodEnd(stripeID, cancel, version: current.syncedAt) }
         return try await answer(remote, readAt: readAt)
     }
 
@@ -147,7 +147,7 @@ struct SubscriptionHandlers: Sendable {
     private func checkout(account: AccountSummary, plan: Plan, upgradeFrom: UUID?) async throws -> String {
         guard let stripe, let customers else { throw HTTPFailure(503, "Payments are not configured") }
         let priceID = try await catalog.priceID(for: plan)
-        let session = try await stripeCall {
+        let session = try await StripeError.answeringClient("Stripe could not do this") {
             let customer = try await customers.ensure(account)
             return try await stripe.createCheckout(
                 .init(
@@ -173,21 +173,6 @@ struct SubscriptionHandlers: Sendable {
 
     /// The subscription giving access now (the one lasting longest, if several do).
     private func subscriptionWithAccess(_ userID: UUID, now: Date = Date()) async throws -> Subscription? {
-        try await Subscription.query(on: database.database)
-            .filter(\.$userID == userID)
-            .filter(\.$status != Subscription.Status.canceled.rawValue)
-            .filter(\.$currentPeriodEnd > now)
-            .sort(\.$currentPeriodEnd, .descending)
-            .sort(\.$createdAt, .descending)
-            .first()
-    }
-
-    /// A Stripe refusal as the client's answer (nothing changed here).
-    private func stripeCall<Value>(_ body: () async throws -> Value) async throws -> Value {
-        do {
-            return try await body()
-        } catch let error as StripeError {
-            throw HTTPFailure(502, "Stripe could not do this: \(error.message)")
-        }
+        try await Subscription.withAccess(userID: userID, on: database.database, now: now).first
     }
 }

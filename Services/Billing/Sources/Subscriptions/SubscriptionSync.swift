@@ -121,12 +121,7 @@ struct SubscriptionSync: Sendable {
         let canceled = row.status == Subscription.Status.canceled.rawValue
         if canceled && !wasCanceled {
             // An upgrade's old subscription ends because a new one replaced it: no "canceled" email.
-            let replaced = try await Subscription.query(on: db)
-                .filter(\.$userID == row.userID)
-                .filter(\.$id != row.id ?? UUID())
-                .filter(\.$status != Subscription.Status.canceled.rawValue)
-                .filter(\.$currentPeriodEnd > Date())
-                .count() > 0
+            let replaced = try await Subscription.withAccess(userID: row.userID, on: db).contains { $0.id != row.id }
             if !replaced {
                 try await emails.enqueue(
                     .subscriptionCanceled, to: account, plan: plan, amountCents: nil, periodEnd: row.currentPeriodEnd, on: db)
