@@ -81,6 +81,12 @@ public final class KeyValueBucket: @unchecked Sendable {
         }
     }
 
+    /// The JetStream subject a put of `key` is published on: a plain publish there (an outbox's,
+    /// say) is a put like any other.
+    public static func putSubject(bucket: String, key: String) -> String {
+        "$KV.\(bucket).\(key)"
+    }
+
     /// Stores a value; returns the new revision.
     @discardableResult
     public func put(_ key: String, _ value: Data) async throws(NatsError) -> UInt64 {

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A message waiting to be published to JetStream, written in the same transaction as the change it
 /// announces so the two are never separated.
@@ -27,7 +28,16 @@ public final class OutboxMessage: Model, @unchecked Sendable {
     /// Adds a message to the outbox on `database` (pass the transaction of the change it announces).
     public static func enqueue(subject: String, payload: some Encodable, on database: any Database) async throws {
         let data = try JSONEncoder().encode(payload)
-        try await OutboxMessage(subject: subject, payload: data).create(on: database)
+        guard let sql = database as? any SQLDatabase else {
+            try await OutboxMessage(subject: subject, payload: data).create(on: database)
+            return
+        }
+        // Plain SQL: services enqueue inside their busiest transactions, and Fluent's model
+        // machinery costs more than the insert itself.
+        try await sql.raw("""
+            INSERT INTO \(ident: schema) (id, subject, payload, created_at, attempts)
+            VALUES (\(bind: UUID()), \(bind: subject), \(bind: data), \(bind: Date()), 0)
+            """).run()
     }
 }
 
@@ -48,5 +58,22 @@ public struct CreateOutboxMessages: AsyncMigration {
 
     public func revert(on database: any Database) async throws {
         try await database.schema(OutboxMessage.schema).delete()
+    }
+}
+
+/// The relay looks for pending rows in creation order after every commit: index exactly that.
+public struct IndexPendingOutboxMessages: AsyncMigration {
+    public init() {}
+
+    public func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("""
+            CREATE INDEX outbox_messages_pending ON \(ident: OutboxMessage.schema) (published_at, created_at)
+            """).run()
+    }
+
+    public func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("DROP INDEX outbox_messages_pending").run()
     }
 }

@@ -50,31 +50,49 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// Publishes every pending row; returns how many were published.
+    /// Publishes every pending row; returns how many were published. Rows are read and marked with
+    /// plain SQL, a batch at a time: this runs after every commit that enqueued something.
     @discardableResult
     public func publishPending(batchSize: Int = 100) async throws -> Int {
+        let sql = database.sql
         var published = 0
         while true {
-            let batch = try await OutboxMessage.query(on: database.database)
-                .filter(\.$publishedAt == nil)
-                .sort(\.$createdAt)
-                .limit(batchSize)
-                .all()
+            let batch = try await sql.raw("""
+                SELECT id, subject, payload FROM \(ident: OutboxMessage.schema)
+                WHERE published_at IS NULL ORDER BY created_at LIMIT \(literal: batchSize)
+                """).all(decoding: PendingMessage.self)
             if batch.isEmpty { return published }
-            for message in batch {
-                guard let id = message.id else { continue }
-                do {
-                    _ = try await jetStream.publish(message.subject, payload: message.payload, messageID: id.uuidString)
-                } catch {
-                    message.attempts += 1
-                    message.lastError = String(describing: error)
-                    try? await message.save(on: database.database)
-                    throw error
+            var sent: [UUID] = []
+            do {
+                for message in batch {
+                    _ = try await jetStream.publish(message.subject, payload: message.payload, messageID: message.id.uuidString)
+                    sent.append(message.id)
                 }
-                message.publishedAt = Date()
-                try await message.save(on: database.database)
-                published += 1
+            } catch {
+                try await markPublished(sent)
+                if let failed = batch.dropFirst(sent.count).first {
+                    try? await sql.raw("""
+                        UPDATE \(ident: OutboxMessage.schema) SET attempts = attempts + 1, last_error = \(bind: String(describing: error))
+                        WHERE id = \(bind: failed.id)
+                        """).run()
+                }
+                throw error
             }
+            try await markPublished(sent)
+            published += sent.count
         }
+    }
+
+    private func markPublished(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.sql.raw("""
+            UPDATE \(ident: OutboxMessage.schema) SET published_at = \(bind: Date()) WHERE id IN (\(binds: ids))
+            """).run()
+    }
+
+    private struct PendingMessage: Decodable {
+        let id: UUID
+        let subject: String
+        let payload: Data
     }
 }

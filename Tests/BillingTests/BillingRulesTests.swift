@@ -44,6 +44,21 @@ struct BillingRulesTests {
         #expect(BillingEmails.money(5, currency: "USD") == "$0.05")
         #expect(BillingEmails.money(123_456, currency: "eur") == "1234.56 EUR")
         #expect(EmailDates.day(Date(timeIntervalSince1970: 1_796_000_000)) == "30 November 2026")
+        #expect(EmailDates.moment(Date(timeIntervalSince1970: 1_796_000_000)) == "2026-11-30 00:53 UTC")
+        #expect(EmailDates.day(Date(timeIntervalSince1970: 951_782_400)) == "29 February 2000")
+        #expect(EmailDates.day(Date(timeIntervalSince1970: 1_709_251_200)) == "1 March 2024")
+        #expect(EmailDates.moment(Date(timeIntervalSince1970: 1_704_067_199)) == "2023-12-31 23:59 UTC", "minutes cut, not rounded")
+    }
+
+    @Test("entitlement: the highest tier among grants, with that tier's latest end; none is tier 0 without an end")
+    func entitlement() {
+        func grant(tier: Int?, until: Int64) -> AccessGrant {
+            AccessGrant(id: UUID(), status: "active", currentPeriodEnd: Date(timeIntervalSince1970: TimeInterval(until)), tier: tier)
+        }
+        #expect(EntitlementOutbox.best(of: []) == Entitlement(tier: 0, accessUntil: nil))
+        #expect(EntitlementOutbox.best(of: [grant(tier: 1, until: 500), grant(tier: 2, until: 100)]) == Entitlement(tier: 2, accessUntil: 100))
+        #expect(EntitlementOutbox.best(of: [grant(tier: 1, until: 100), grant(tier: 1, until: 900)]) == Entitlement(tier: 1, accessUntil: 900))
+        #expect(EntitlementOutbox.best(of: [grant(tier: nil, until: 100)]) == Entitlement(tier: 0, accessUntil: 100), "a plan gone from the table counts as tier 0")
     }
 
     @Test("plan input: required fields when creating, one message per bad field, sane codes")

@@ -13,5 +13,6 @@ public enum AuthMigrations {
         CreateLoginCodes(),
         CreateOAuthTables(),
         ExtendAuditEvents(),
+        IndexPendingOutboxMessages(),
     ]
 }

@@ -11,6 +11,7 @@ import TollgateServiceKit
 public enum BillingMigrations {
     public static let all: [any Migration] = [
         CreatePlans(), SeedPlans(), CreateOutboxMessages(), CreateBillingTables(), CreateBillingAudit(),
+        IndexPendingOutboxMessages(), IndexBillingByUser(),
     ]
 }
 
@@ -37,11 +38,12 @@ public struct BillingService: Sendable {
         if stripe == nil { logger.warning("STRIPE_SECRET_KEY is not set: plans stay local and checkout is refused") }
         let accounts = AccountDirectory(auth: InternalRequest(connection: connection, service: "account"), subjects: subjects)
         let emails = BillingEmails(subjects: subjects)
-        let entitlements = EntitlementPublisher(
-            database: database, bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)))
-        let sync = SubscriptionSync(database: database, accounts: accounts, emails: emails, entitlements: entitlements)
-        let catalog = PlanCatalog(database: database, stripe: stripe)
+        // Opened here so that the bucket exists before the relay first writes to it.
+        let entitlements = EntitlementOutbox(bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)).name)
         let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
+        let sync = SubscriptionSync(
+            database: database, accounts: accounts, emails: emails, entitlements: entitlements, relay: relay)
+        let catalog = PlanCatalog(database: database, stripe: stripe)
 
         let plans = PlanHandlers(database: database)
         let audit = BillingAuditLog(database: database)
@@ -87,7 +89,8 @@ public struct BillingService: Sendable {
                     ackWait: .seconds(60), maxInFlight: config.eventsInFlight))
             events = StripeEventConsumer(
                 consumer: consumer,
-                applier: StripeEventApplier(database: database, stripe: stripe, sync: sync, emails: emails, logger: logger),
+                applier: StripeEventApplier(
+                    database: database, stripe: stripe, sync: sync, emails: emails, relay: relay, logger: logger),
                 logger: logger)
         }
         let sweep = ExpirySweep(

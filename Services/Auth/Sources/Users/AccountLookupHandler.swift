@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import TollgateContracts
 import TollgatePersistence
 import TollgateServiceKit
@@ -10,13 +11,14 @@ struct AccountLookupHandler: Sendable {
 
     func handle(_ request: ServiceRequest) async throws -> ServiceResponse {
         let lookup = try request.decode(AccountLookup.self)
-        guard let user = try await User.find(lookup.userID, on: database.database) else {
+        // Plain SQL: Billing asks for every Stripe event it applies.
+        guard
+            let account = try await database.sql.raw("""
+                SELECT id, email, username, is_active, is_verified FROM \(ident: User.schema) WHERE id = \(bind: lookup.userID)
+                """).first(decoding: AccountSummary.self)
+        else {
             throw HTTPFailure(404, "User not found")
         }
-        return .json(
-            200,
-            AccountSummary(
-                id: lookup.userID, email: user.email, username: user.username, isActive: user.isActive,
-                isVerified: user.isVerified))
+        return .json(200, account)
     }
 }

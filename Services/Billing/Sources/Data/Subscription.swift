@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A user's subscription to a plan. Stripe's copy is the truth for Stripe subscriptions; this row is
 /// what Billing last applied from it (see `SubscriptionSync`).
@@ -32,6 +33,10 @@ public final class Subscription: Model, @unchecked Sendable {
 
     /// The contract's access rule: the period has not ended and the subscription is not finally canceled.
     public func hasAccess(at now: Date = Date()) -> Bool {
+        Self.hasAccess(status: status, currentPeriodEnd: currentPeriodEnd, at: now)
+    }
+
+    static func hasAccess(status: String, currentPeriodEnd: Date?, at now: Date) -> Bool {
         status != Status.canceled.rawValue && (currentPeriodEnd.map { $0 > now } ?? false)
     }
 
@@ -41,6 +46,74 @@ public final class Subscription: Model, @unchecked Sendable {
         try await Subscription.query(on: database).filter(\.$userID == userID).all()
             .filter { $0.hasAccess(at: now) }
             .sorted { ($0.currentPeriodEnd ?? now, $0.createdAt) > ($1.currentPeriodEnd ?? now, $1.createdAt) }
+    }
+}
+
+/// A subscription row as plain SQL reads it: Stripe events read and write rows by the thousand, and
+/// Fluent's model machinery (reflection on every row) cost more than the queries themselves.
+struct SubscriptionRecord: Decodable, Sendable {
+    var id: UUID
+    var userID: UUID
+    var planID: UUID
+    var status: String
+    var provider: String
+    var providerSubscriptionID: String?
+    var providerItemID: String?
+    var startedAt: Date
+    var currentPeriodEnd: Date?
+    var cancelAtPeriodEnd: Bool
+    var canceledAt: Date?
+    var syncedAt: Date
+    var createdAt: Date
+
+    static func find(providerSubscriptionID: String, on sql: any SQLDatabase) async throws -> SubscriptionRecord? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM \(ident: Subscription.schema)
+            WHERE provider_subscription_id = \(bind: providerSubscriptionID)
+            """).first(decoding: SubscriptionRecord.self)
+    }
+
+    static func find(id: UUID, on sql: any SQLDatabase) async throws -> SubscriptionRecord? {
+        try await sql.raw("SELECT \(unsafeRaw: columns) FROM \(ident: Subscription.schema) WHERE id = \(bind: id)")
+            .first(decoding: SubscriptionRecord.self)
+    }
+
+    static let columns = """
+        id, user_id, plan_id, status, provider, provider_subscription_id, provider_item_id, started_at,
+        current_period_end, cancel_at_period_end, canceled_at, synced_at, created_at
+        """
+
+    /// The same row as a model, for the code that answers with one.
+    var model: Subscription {
+        let model = Subscription()
+        model.id = id
+        model.userID = userID
+        model.planID = planID
+        model.status = status
+        model.provider = provider
+        model.providerSubscriptionID = providerSubscriptionID
+        model.providerItemID = providerItemID
+        model.startedAt = startedAt
+        model.currentPeriodEnd = currentPeriodEnd
+        model.cancelAtPeriodEnd = cancelAtPeriodEnd
+        model.canceledAt = canceledAt
+        model.syncedAt = syncedAt
+        model.createdAt = createdAt
+        return model
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, provider
+        case userID = "user_id"
+        case planID = "plan_id"
+        case providerSubscriptionID = "provider_subscription_id"
+        case providerItemID = "provider_item_id"
+        case startedAt = "started_at"
+        case currentPeriodEnd = "current_period_end"
+        case cancelAtPeriodEnd = "cancel_at_period_end"
+        case canceledAt = "canceled_at"
+        case syncedAt = "synced_at"
+        case createdAt = "created_at"
     }
 }
 

@@ -6,14 +6,16 @@ import TollgateContracts
 import TollgatePersistence
 
 /// Applies one verified Stripe event, exactly once and whatever the order: every object is re-read
-/// from Stripe (the event's snapshot may be old), effects are idempotent (subscriptions by Stripe id,
-/// payments by invoice id, emails by state change), and the event id is recorded last, with the
-/// effects that belong to the event itself.
+/// from Stripe (the event's snapshot may be old) before anything is written, then all of the
+/// event's effects — subscriptions, payment, emails, entitlement — and its id are written in one
+/// transaction, so an event is either wholly applied or not at all. Effects are idempotent besides
+/// (subscriptions by Stripe id, payments by invoice id, emails by state change).
 struct StripeEventApplier: Sendable {
     let database: ServiceDatabase
     let stripe: StripeCalls
     let sync: SubscriptionSync
     let emails: BillingEmails
+    let relay: OutboxRelay
     let logger: Logger
 
     enum Outcome: Equatable, Sendable {
@@ -25,63 +27,91 @@ struct StripeEventApplier: Sendable {
         "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
     ]
 
+    /// What Stripe says now about the objects an event names, read before the transaction.
+    private struct Reading {
+        /// Subscriptions to apply, in order (an upgrade's new one before the old one it replaces).
+        var subscriptions: [(remote: StripeSubscription, owner: SubscriptionSync.Owner, readAt: Date)] = []
+        var paidInvoice: StripeInvoice?
+        var failedInvoice: StripeInvoice?
+    }
+
     func apply(_ event: StripeEvent) async throws -> Outcome {
         guard Self.handledTypes.contains(event.type) else { return .ignored }
         if try await wasProcessed(event.id) { return .duplicate }
-        let failedInvoice: (SubscriptionSync.Applied, StripeInvoice)?
-        switch event.type {
-        case "checkout.session.completed":
-            try await checkoutCompleted(sessionID: event.data.object.id)
-            failedInvoice = nil
-        case "invoice.paid", "invoice.payment_succeeded":
-            try await invoicePaid(invoiceID: event.data.object.id)
-            failedInvoice = nil
-        case "invoice.payment_failed":
-            failedInvoice = try await invoiceFailed(invoiceID: event.data.object.id)
-        default:
-            try await syncSubscription(event.data.object.id)
-            failedInvoice = nil
-        }
+        let reading = try await read(event)
+        let now = Date()
         let recorded = try await database.database.transaction { db -> Bool in
             guard let sql = db as? any SQLDatabase else { return false }
             let inserted = try await sql.raw("""
                 INSERT INTO \(ident: ProcessedStripeEvents.schema) (event_id, type, processed_at)
-                VALUES (\(bind: event.id), \(bind: event.type), \(bind: Date()))
+                VALUES (\(bind: event.id), \(bind: event.type), \(bind: now))
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id
                 """).all()
             guard !inserted.isEmpty else { return false }
-            // One "payment failed" email per failed attempt, that is per event.
-            if let (applied, invoice) = failedInvoice {
-                try await emails.enqueue(
-                    .paymentFailed, to: applied.account, plan: applied.plan, amountCents: invoice.amountDue,
-                    periodEnd: applied.subscription.currentPeriodEnd, on: db)
+            var first: SubscriptionSync.Applied?
+            for (remote, owner, readAt) in reading.subscriptions {
+                let applied = try await sync.apply(remote, owner: owner, readAt: readAt, now: now, on: db)
+                first = first ?? applied
+            }
+            if let applied = first, let invoice = reading.paidInvoice {
+                try await invoicePaid(invoice, applied, on: db)
+            }
+            if let applied = first, let invoice = reading.failedInvoice {
+                try await invoiceFailed(invoice, applied, on: db)
             }
             return true
         }
+        relay.wakeUp()
         return recorded ? .applied : .duplicate
     }
 
     func wasProcessed(_ eventID: String) async throws -> Bool {
-        try await database.sql.select().column("event_id").from(ProcessedStripeEvents.schema)
-            .where("event_id", .equal, eventID).first() != nil
+        try await database.sql.raw("""
+            SELECT event_id FROM \(ident: ProcessedStripeEvents.schema) WHERE event_id = \(bind: eventID)
+            """).first() != nil
     }
 
+    private func read(_ event: StripeEvent) async throws -> Reading {
+        var reading = Reading()
+        switch event.type {
+        case "checkout.session.completed":
+            try await readCheckout(sessionID: event.data.object.id, into: &reading)
+        case "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed":
+            let invoice = try await stripe.invoice(event.data.object.id)
+            let paid = invoice.status == "paid"
+            // A failed attempt on an invoice that has been paid since is left alone.
+            guard paid == (event.type != "invoice.payment_failed"), let subscriptionID = invoice.subscriptionID,
+                try await readSubscription(subscriptionID, into: &reading)
+            else { return reading }
+            if paid { reading.paidInvoice = invoice } else { reading.failedInvoice = invoice }
+        default:
+            try await readSubscription(event.data.object.id, into: &reading)
+        }
+        return reading
+    }
+
+    /// Adds the subscription to what is to be applied; false when it is not one of Billing's.
     @discardableResult
-    private func syncSubscription(_ id: String) async throws -> SubscriptionSync.Applied? {
+    private func readSubscription(_ id: String, into reading: inout Reading) async throws -> Bool {
         let readAt = Date()
-        return try await sync.apply(try await stripe.subscription(id), readAt: readAt)
+        let remote = try await stripe.subscription(id)
+        guard let owner = try await sync.owner(of: remote) else { return false }
+        reading.subscriptions.append((remote, owner, readAt))
+        return true
     }
 
-    /// The subscription a completed Checkout made; for an upgrade, the old one is then canceled.
-    private func checkoutCompleted(sessionID: String) async throws {
+    /// The subscription a completed Checkout made; for an upgrade, the old one is canceled at Stripe
+    /// now (before anything is recorded, so a failure here is retried) and applied after the new one.
+    private func readCheckout(sessionID: String, into reading: inout Reading) async throws {
         let session = try await stripe.checkoutSession(sessionID)
-        guard session.status == "complete", let subscriptionID = session.subscription?.id else { return }
-        guard let applied = try await syncSubscription(subscriptionID) else { return }
-        let upgradeFrom = session.metadata?["upgrade_from_subscription_id"] ?? applied.remote.metadata?["upgrade_from_subscription_id"]
+        guard session.status == "complete", let subscriptionID = session.subscription?.id,
+            try await readSubscription(subscriptionID, into: &reading), let new = reading.subscriptions.first
+        else { return }
+        let upgradeFrom = session.metadata?["upgrade_from_subscription_id"] ?? new.remote.metadata?["upgrade_from_subscription_id"]
         guard let oldID = upgradeFrom.flatMap(UUID.init(uuidString:)),
-            let old = try await Subscription.find(oldID, on: database.database),
-            old.userID == applied.subscription.userID, old.status != Subscription.Status.canceled.rawValue,
+            let old = try await SubscriptionRecord.find(id: oldID, on: database.sql),
+            old.userID == new.owner.account.id, old.status != Subscription.Status.canceled.rawValue,
             let oldStripeID = old.providerSubscriptionID, oldStripeID != subscriptionID
         else { return }
         let readAt = Date()
@@ -92,45 +122,38 @@ struct StripeEventApplier: Sendable {
             // Already canceled at Stripe (an earlier attempt got this far): read what it is now.
             canceled = try await stripe.subscription(oldStripeID)
         }
-        try await sync.apply(canceled, readAt: readAt)
+        guard let owner = try await sync.owner(of: canceled) else { return }
+        reading.subscriptions.append((canceled, owner, readAt))
     }
 
-    /// Brings the subscription up to date, records the payment once per invoice and sends the email
-    /// its kind calls for (first invoice "started" — "updated" after an upgrade —, renewal "renewed").
-    private func invoicePaid(invoiceID: String) async throws {
-        let invoice = try await stripe.invoice(invoiceID)
-        guard invoice.status == "paid", let subscriptionID = invoice.subscriptionID,
-            let applied = try await syncSubscription(subscriptionID)
+    /// Records the payment once per invoice and sends the email its kind calls for (first invoice
+    /// "started" — "updated" after an upgrade —, renewal "renewed").
+    private func invoicePaid(_ invoice: StripeInvoice, _ applied: SubscriptionSync.Applied, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase,
+            try await recordPayment(invoice, applied, status: .succeeded, amount: invoice.amountPaid, on: sql)
         else { return }
-        try await database.database.transaction { db in
-            guard let sql = db as? any SQLDatabase else { return }
-            let becamePaid = try await recordPayment(invoice, applied, status: .succeeded, amount: invoice.amountPaid, on: sql)
-            guard becamePaid else { return }
-            let template: EmailTemplate?
-            switch invoice.billingReason {
-            case "subscription_create":
-                template = applied.remote.metadata?["upgrade_from_subscription_id"] == nil ? .subscriptionStarted : .subscriptionUpdated
-            case "subscription_cycle": template = .subscriptionRenewed
-            default: template = nil
-            }
-            if let template {
-                try await emails.enqueue(
-                    template, to: applied.account, plan: applied.plan, amountCents: invoice.amountPaid,
-                    periodEnd: applied.subscription.currentPeriodEnd, on: db)
-            }
+        let template: EmailTemplate?
+        switch invoice.billingReason {
+        case "subscription_create":
+            template = applied.remote.metadata?["upgrade_from_subscription_id"] == nil ? .subscriptionStarted : .subscriptionUpdated
+        case "subscription_cycle": template = .subscriptionRenewed
+        default: template = nil
+        }
+        if let template {
+            try await emails.enqueue(
+                template, to: applied.account, plan: applied.plan, amountCents: invoice.amountPaid,
+                periodEnd: applied.subscription.currentPeriodEnd, on: db)
         }
     }
 
-    /// A failed attempt: the subscription (now past due at Stripe) is brought up to date and the
-    /// invoice recorded as failed; the email goes with the event's record. An invoice that has been
-    /// paid since is left alone.
-    private func invoiceFailed(invoiceID: String) async throws -> (SubscriptionSync.Applied, StripeInvoice)? {
-        let invoice = try await stripe.invoice(invoiceID)
-        guard invoice.status != "paid", let subscriptionID = invoice.subscriptionID,
-            let applied = try await syncSubscription(subscriptionID)
-        else { return nil }
-        _ = try await recordPayment(invoice, applied, status: .failed, amount: invoice.amountDue, on: database.sql)
-        return (applied, invoice)
+    /// A failed attempt: the invoice is recorded as failed, and one "payment failed" email goes out
+    /// per attempt, that is per event.
+    private func invoiceFailed(_ invoice: StripeInvoice, _ applied: SubscriptionSync.Applied, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        _ = try await recordPayment(invoice, applied, status: .failed, amount: invoice.amountDue, on: sql)
+        try await emails.enqueue(
+            .paymentFailed, to: applied.account, plan: applied.plan, amountCents: invoice.amountDue,
+            periodEnd: applied.subscription.currentPeriodEnd, on: db)
     }
 
     /// Inserts the invoice's payment, or moves a failed one to succeeded. True when it became

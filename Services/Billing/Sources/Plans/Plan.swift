@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A plan a user can subscribe to. Money is integer minor units plus an ISO currency code.
 public final class Plan: Model, @unchecked Sendable {
@@ -31,6 +32,52 @@ public final class Plan: Model, @unchecked Sendable {
         self.tier = tier
         self.isActive = true
         self.createdAt = Date()
+    }
+}
+
+/// A plan row as plain SQL reads it (see `SubscriptionRecord` for why).
+struct PlanRecord: Decodable, Sendable {
+    var id: UUID
+    var name: String
+    var code: String
+    var priceCents: Int
+    var currency: String
+    var billingPeriod: String
+    var tier: Int
+    var isActive: Bool
+    var stripeProductID: String?
+    var stripePriceID: String?
+    var createdAt: Date
+
+    static let columns = """
+        id, name, code, price_cents, currency, billing_period, tier, is_active, stripe_product_id, stripe_price_id,
+        created_at
+        """
+
+    var model: Plan {
+        let model = Plan()
+        model.id = id
+        model.name = name
+        model.code = code
+        model.priceCents = priceCents
+        model.currency = currency
+        model.billingPeriod = billingPeriod
+        model.tier = tier
+        model.isActive = isActive
+        model.stripeProductID = stripeProductID
+        model.stripePriceID = stripePriceID
+        model.createdAt = createdAt
+        return model
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, code, currency, tier
+        case priceCents = "price_cents"
+        case billingPeriod = "billing_period"
+        case isActive = "is_active"
+        case stripeProductID = "stripe_product_id"
+        case stripePriceID = "stripe_price_id"
+        case createdAt = "created_at"
     }
 }
 

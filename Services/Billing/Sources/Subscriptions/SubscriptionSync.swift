@@ -7,12 +7,22 @@ import TollgatePersistence
 /// Applies a Stripe subscription, as just read from Stripe, to the local row — the one place where
 /// subscription state changes. Order-tolerant: a read older than the one already applied is
 /// ignored, and `canceled` is final. Emails follow from what changed (cancellation scheduled,
-/// canceled, plan changed), so however many events report a change it is announced once.
+/// canceled, plan changed), so however many events report a change it is announced once; the
+/// user's entitlement is queued with every change. Stripe events apply thousands of these a
+/// second, so it speaks plain SQL (`SubscriptionRecord`, `PlanRecord`).
 struct SubscriptionSync: Sendable {
     let database: ServiceDatabase
     let accounts: AccountDirectory
     let emails: BillingEmails
-    let entitlements: EntitlementPublisher
+    let entitlements: EntitlementOutbox
+    let relay: OutboxRelay
+
+    /// Whose a Stripe subscription is, known before the transaction that applies it (asking Auth
+    /// inside it would hold the database while waiting).
+    struct Owner: Sendable {
+        let account: AccountSummary
+        let plan: Plan
+    }
 
     /// What an applied subscription is, for callers that do more with it (payments, upgrades).
     struct Applied: Sendable {
@@ -22,70 +32,105 @@ struct SubscriptionSync: Sendable {
         let remote: StripeSubscription
     }
 
-    /// `readAt` is when the Stripe read began. Nil when the subscription is not one of Billing's
-    /// (no user in its metadata, no known plan) or its user is gone.
+    /// Applies `remote` in a transaction of its own. `readAt` is when the Stripe read began. Nil
+    /// when the subscription is not one of Billing's (see `owner(of:)`).
     @discardableResult
     func apply(_ remote: StripeSubscription, readAt: Date, now: Date = Date()) async throws -> Applied? {
-        let existing = try await Subscription.query(on: database.database)
-            .filter(\.$providerSubscriptionID == remote.id).first()
-        guard let userID = existing?.userID ?? remote.metadata?["user_id"].flatMap(UUID.init(uuidString:)),
-            let plan = try await plan(of: remote, existing: existing),
+        guard let owner = try await owner(of: remote) else { return nil }
+        let applied = try await database.database.transaction { db in
+            try await apply(remote, owner: owner, readAt: readAt, now: now, on: db)
+        }
+        relay.wakeUp()
+        return applied
+    }
+
+    /// The account and plan of a Stripe subscription; nil when it has no user (in our row or its
+    /// metadata), no plan Billing knows, or its user is gone.
+    func owner(of remote: StripeSubscription) async throws -> Owner? {
+        let price = remote.items.data.first?.price
+        let pricePlan = price?.metadata?["plan_id"].flatMap(UUID.init(uuidString:))
+        let metadataPlan = remote.metadata?["plan_id"].flatMap(UUID.init(uuidString:))
+        // One statement: every plan the subscription could be on, and what our row says.
+        let candidates = try await database.sql.raw("""
+            SELECT \(unsafeRaw: PlanRecord.columns),
+                (SELECT user_id FROM \(ident: Subscription.schema) WHERE provider_subscription_id = \(bind: remote.id)) AS stored_user_id,
+                (SELECT plan_id FROM \(ident: Subscription.schema) WHERE provider_subscription_id = \(bind: remote.id)) AS stored_plan_id
+            FROM \(ident: Plan.schema)
+            WHERE id = \(bind: pricePlan) OR stripe_price_id = \(bind: price?.id) OR id = \(bind: metadataPlan)
+                OR id = (SELECT plan_id FROM \(ident: Subscription.schema) WHERE provider_subscription_id = \(bind: remote.id))
+            """).all().map { row in
+                (plan: try row.decode(model: PlanRecord.self),
+                 storedUser: try row.decode(column: "stored_user_id", as: UUID?.self),
+                 storedPlan: try row.decode(column: "stored_plan_id", as: UUID?.self))
+            }
+        // The price says which plan (Billing's prices name theirs), then the subscription's metadata,
+        // then what was stored.
+        let plan =
+            candidates.first { $0.plan.id == pricePlan }?.plan
+            ?? candidates.first { price?.id != nil && $0.plan.stripePriceID == price?.id }?.plan
+            ?? candidates.first { $0.plan.id == metadataPlan }?.plan
+            ?? candidates.first { $0.plan.id == $0.storedPlan }?.plan
+        guard let plan,
+            let userID = candidates.first?.storedUser ?? remote.metadata?["user_id"].flatMap(UUID.init(uuidString:)),
             let account = try await accounts.account(userID)
         else { return nil }
-        let status = Self.status(remote.status)
-        let periodEnd: Date? =
-            status == .canceled
-            ? Date(timeIntervalSince1970: TimeInterval(remote.endedAt ?? Int64(now.timeIntervalSince1970)))
-            : remote.currentPeriodEnd.map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        let canceledAt = remote.canceledAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        let started = Date(timeIntervalSince1970: TimeInterval(remote.startDate ?? Int64(now.timeIntervalSince1970)))
+        return Owner(account: account, plan: plan.model)
+    }
 
-        let subscription = try await database.database.transaction { db -> Subscription? in
-            guard let sql = db as? any SQLDatabase else { return nil }
+    /// Applies `remote` inside the caller's transaction `db`.
+    func apply(_ remote: StripeSubscription, owner: Owner, readAt: Date, now: Date, on db: any Database) async throws
+        -> Applied?
+    {
+        guard let sql = db as? any SQLDatabase, let planID = owner.plan.id else { return nil }
+        let status = Self.status(remote.status)
+        var incoming = SubscriptionRecord(
+            id: UUID(), userID: owner.account.id, planID: planID, status: status.rawValue, provider: "stripe",
+            providerSubscriptionID: remote.id, providerItemID: remote.items.data.first?.id,
+            startedAt: Date(timeIntervalSince1970: TimeInterval(remote.startDate ?? Int64(now.timeIntervalSince1970))),
+            currentPeriodEnd: status == .canceled
+                ? Date(timeIntervalSince1970: TimeInterval(remote.endedAt ?? Int64(now.timeIntervalSince1970)))
+                : remote.currentPeriodEnd.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+            cancelAtPeriodEnd: remote.cancelAtPeriodEnd,
+            canceledAt: remote.canceledAt.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+            syncedAt: readAt, createdAt: now)
+        func applied(_ record: SubscriptionRecord) -> Applied {
+            Applied(subscription: record.model, plan: owner.plan, account: owner.account, remote: remote)
+        }
+
+        guard let stored = try await SubscriptionRecord.find(providerSubscriptionID: remote.id, on: sql) else {
             let inserted = try await sql.raw("""
                 INSERT INTO \(ident: Subscription.schema) (id, user_id, plan_id, status, provider, provider_subscription_id,
                     provider_item_id, started_at, current_period_end, cancel_at_period_end, canceled_at, synced_at, created_at)
-                VALUES (\(bind: UUID()), \(bind: userID), \(bind: plan.id ?? UUID()), \(bind: status.rawValue), 'stripe',
-                    \(bind: remote.id), \(bind: remote.items.data.first?.id), \(bind: started), \(bind: periodEnd),
-                    \(bind: remote.cancelAtPeriodEnd), \(bind: canceledAt), \(bind: readAt), \(bind: now))
+                VALUES (\(bind: incoming.id), \(bind: incoming.userID), \(bind: planID), \(bind: incoming.status), 'stripe',
+                    \(bind: remote.id), \(bind: incoming.providerItemID), \(bind: incoming.startedAt),
+                    \(bind: incoming.currentPeriodEnd), \(bind: incoming.cancelAtPeriodEnd), \(bind: incoming.canceledAt),
+                    \(bind: readAt), \(bind: now))
                 ON CONFLICT (provider_subscription_id) DO NOTHING
                 RETURNING id
                 """).all()
-            guard let row = try await Subscription.query(on: db).filter(\.$providerSubscriptionID == remote.id).first()
-            else { return nil }
-            if !inserted.isEmpty {
-                // A new row: announce what it already is, as if it had started plainly.
-                try await announce(
-                    row, plan: plan, account: account, wasCanceled: false, cancelWasScheduled: false, planChanged: false,
-                    on: db)
-                return row
-            }
-            guard row.status != Subscription.Status.canceled.rawValue, row.syncedAt < readAt else { return row }
-            let before = (status: row.status, cancel: row.cancelAtPeriodEnd, plan: row.planID)
-            let updated = try await sql.update(Subscription.schema)
-                .set("status", to: status.rawValue)
-                .set("plan_id", to: plan.id ?? row.planID)
-                .set("provider_item_id", to: remote.items.data.first?.id)
-                .set("current_period_end", to: periodEnd)
-                .set("cancel_at_period_end", to: remote.cancelAtPeriodEnd)
-                .set("canceled_at", to: canceledAt)
-                .set("synced_at", to: readAt)
-                .where("id", .equal, row.id)
-                .where("synced_at", .lessThan, readAt)
-                .where("status", .notEqual, Subscription.Status.canceled.rawValue)
-                .returning("id")
-                .all()
-            guard !updated.isEmpty,
-                let fresh = try await Subscription.query(on: db).filter(\.$providerSubscriptionID == remote.id).first()
-            else { return row }
-            try await announce(
-                fresh, plan: plan, account: account, wasCanceled: before.status == Subscription.Status.canceled.rawValue,
-                cancelWasScheduled: before.cancel, planChanged: before.plan != plan.id, on: db)
-            return fresh
+            // Lost a race with another instance inserting it: apply over theirs instead.
+            guard !inserted.isEmpty else { return try await apply(remote, owner: owner, readAt: readAt, now: now, on: db) }
+            // A new row: announce what it already is, as if it had started plainly.
+            try await announce(incoming, before: nil, owner: owner, now: now, on: db)
+            return applied(incoming)
         }
-        guard let subscription else { return nil }
-        try await entitlements.publish(userID: userID, now: now)
-        return Applied(subscription: subscription, plan: plan, account: account, remote: remote)
+        guard stored.status != Subscription.Status.canceled.rawValue, stored.syncedAt < readAt else {
+            return applied(stored)
+        }
+        let updated = try await sql.raw("""
+            UPDATE \(ident: Subscription.schema)
+            SET status = \(bind: incoming.status), plan_id = \(bind: planID), provider_item_id = \(bind: incoming.providerItemID),
+                current_period_end = \(bind: incoming.currentPeriodEnd), cancel_at_period_end = \(bind: incoming.cancelAtPeriodEnd),
+                canceled_at = \(bind: incoming.canceledAt), synced_at = \(bind: readAt)
+            WHERE id = \(bind: stored.id) AND synced_at < \(bind: readAt) AND status <> \(bind: Subscription.Status.canceled.rawValue)
+            RETURNING id
+            """).all()
+        guard !updated.isEmpty else { return applied(stored) }
+        incoming.id = stored.id
+        incoming.startedAt = stored.startedAt
+        incoming.createdAt = stored.createdAt
+        try await announce(incoming, before: stored, owner: owner, now: now, on: db)
+        return applied(incoming)
     }
 
     /// Ends a subscription whose period has passed without asking Stripe (the expiry sweep: it was
@@ -94,69 +139,56 @@ struct SubscriptionSync: Sendable {
         guard let id = subscription.id, let account = try await accounts.account(subscription.userID),
             let plan = try await Plan.find(subscription.planID, on: database.database)
         else { return false }
+        let owner = Owner(account: account, plan: plan)
         let ended = try await database.database.transaction { db -> Bool in
-            guard let sql = db as? any SQLDatabase else { return false }
-            let updated = try await sql.update(Subscription.schema)
-                .set("status", to: Subscription.Status.canceled.rawValue)
-                .set("synced_at", to: now)
-                .where("id", .equal, id)
-                .where("status", .notEqual, Subscription.Status.canceled.rawValue)
-                .returning("id")
-                .all()
-            guard !updated.isEmpty, let fresh = try await Subscription.find(id, on: db) else { return false }
-            try await announce(
-                fresh, plan: plan, account: account, wasCanceled: false, cancelWasScheduled: fresh.cancelAtPeriodEnd,
-                planChanged: false, on: db)
+            guard let sql = db as? any SQLDatabase,
+                let before = try await SubscriptionRecord.find(id: id, on: sql),
+                before.status != Subscription.Status.canceled.rawValue
+            else { return false }
+            let updated = try await sql.raw("""
+                UPDATE \(ident: Subscription.schema) SET status = \(bind: Subscription.Status.canceled.rawValue), synced_at = \(bind: now)
+                WHERE id = \(bind: id) AND status <> \(bind: Subscription.Status.canceled.rawValue)
+                RETURNING id
+                """).all()
+            guard !updated.isEmpty else { return false }
+            var after = before
+            after.status = Subscription.Status.canceled.rawValue
+            after.syncedAt = now
+            try await announce(after, before: before, owner: owner, now: now, on: db)
             return true
         }
-        try await entitlements.publish(userID: subscription.userID, now: now)
+        relay.wakeUp()
         return ended
     }
 
-    /// The emails a change of state calls for.
+    /// The emails a change calls for, and the entitlement when access may have moved.
     private func announce(
-        _ row: Subscription, plan: Plan, account: AccountSummary, wasCanceled: Bool, cancelWasScheduled: Bool,
-        planChanged: Bool, on db: any Database
+        _ row: SubscriptionRecord, before: SubscriptionRecord?, owner: Owner, now: Date, on db: any Database
     ) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
         let canceled = row.status == Subscription.Status.canceled.rawValue
+        let wasCanceled = before?.status == Subscription.Status.canceled.rawValue
+        let template: EmailTemplate?
         if canceled && !wasCanceled {
             // An upgrade's old subscription ends because a new one replaced it: no "canceled" email.
-            let replaced = try await Subscription.withAccess(userID: row.userID, on: db).contains { $0.id != row.id }
-            if !replaced {
-                try await emails.enqueue(
-                    .subscriptionCanceled, to: account, plan: plan, amountCents: nil, periodEnd: row.currentPeriodEnd, on: db)
-            }
-        } else if !canceled && row.cancelAtPeriodEnd && !cancelWasScheduled {
+            let replaced = try await AccessGrant.current(userID: row.userID, now: now, on: sql).contains { $0.id != row.id }
+            template = replaced ? nil : .subscriptionCanceled
+        } else if !canceled && row.cancelAtPeriodEnd && !(before?.cancelAtPeriodEnd ?? false) {
+            template = .subscriptionCancellationScheduled
+        } else if !canceled, let before, before.planID != row.planID {
+            template = .subscriptionUpdated
+        } else {
+            template = nil
+        }
+        if let template {
             try await emails.enqueue(
-                .subscriptionCancellationScheduled, to: account, plan: plan, amountCents: nil,
-                periodEnd: row.currentPeriodEnd, on: db)
-        } else if !canceled && planChanged {
-            try await emails.enqueue(
-                .subscriptionUpdated, to: account, plan: plan, amountCents: nil, periodEnd: row.currentPeriodEnd, on: db)
+                template, to: owner.account, plan: owner.plan, amountCents: nil, periodEnd: row.currentPeriodEnd, on: db)
         }
-    }
-
-    /// The plan a Stripe subscription is on: its price says so (Billing's prices name their plan),
-    /// then the subscription's metadata, then what was stored.
-    private func plan(of remote: StripeSubscription, existing: Subscription?) async throws -> Plan? {
-        let price = remote.items.data.first?.price
-        if let id = price?.metadata?["plan_id"].flatMap(UUID.init(uuidString:)),
-            let plan = try await Plan.find(id, on: database.database)
-        {
-            return plan
-        }
-        if let priceID = price?.id,
-            let plan = try await Plan.query(on: database.database).filter(\.$stripePriceID == priceID).first()
-        {
-            return plan
-        }
-        if let id = remote.metadata?["plan_id"].flatMap(UUID.init(uuidString:)),
-            let plan = try await Plan.find(id, on: database.database)
-        {
-            return plan
-        }
-        guard let existing else { return nil }
-        return try await Plan.find(existing.planID, on: database.database)
+        let accessMoved =
+            before.map {
+                $0.status != row.status || $0.planID != row.planID || $0.currentPeriodEnd != row.currentPeriodEnd
+            } ?? true
+        if accessMoved { try await entitlements.enqueue(userID: row.userID, now: now, on: db) }
     }
 
     /// Stripe's statuses in the contract's terms (shared/STRIPE.md §9); an unknown one gives no access.
