@@ -12,7 +12,15 @@ final class LocalHTTPServer: Sendable {
     let port: Int
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
-    private let responder = Mutex<Responder?>(nil)
+    /// Boxed in a class: a bare function value read back through `withLock`'s inout comes back
+    /// wrapped in one more reabstraction thunk each time, so every request walked a chain as long
+    /// as the number of requests before it (measured: 2k requests/s falling to 600).
+    private let responder = Mutex<ResponderBox?>(nil)
+
+    private final class ResponderBox: Sendable {
+        let call: Responder
+        init(_ call: @escaping Responder) { self.call = call }
+    }
 
     private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
@@ -28,7 +36,7 @@ final class LocalHTTPServer: Sendable {
                 guard let answer = box.withLock({ $0?.responder.withLock { $0 } }) else {
                     return Response(status: .serviceUnavailable)
                 }
-                return try await answer(request)
+                return try await answer.call(request)
             }
         }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -46,7 +54,8 @@ final class LocalHTTPServer: Sendable {
     }
 
     func answer(with responder: @escaping Responder) {
-        self.responder.withLock { $0 = responder }
+        let box = ResponderBox(responder)
+        self.responder.withLock { $0 = box }
     }
 
     func stop() async {

@@ -22,8 +22,9 @@ public struct BillingService: Sendable {
     let relay: OutboxRelay
     let sweep: ExpirySweep
     let events: StripeEventConsumer?
+    let accountChanges: BroadcastListener
 
-    public var services: [any Service] { [relay, sweep, router] + (events.map { [$0] } ?? []) }
+    public var services: [any Service] { [relay, sweep, accountChanges, router] + (events.map { [$0] } ?? []) }
 
     public static func start(config: BillingConfig, connection: NatsConnection, logger: Logger) async throws
         -> BillingService
@@ -41,8 +42,9 @@ public struct BillingService: Sendable {
         // Opened here so that the bucket exists before the relay first writes to it.
         let entitlements = EntitlementOutbox(bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)).name)
         let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
+        let recentAccounts = RecentAccounts(directory: accounts)
         let sync = SubscriptionSync(
-            database: database, accounts: accounts, emails: emails, entitlements: entitlements, relay: relay)
+            database: database, accounts: recentAccounts, emails: emails, entitlements: entitlements, relay: relay)
         let catalog = PlanCatalog(database: database, stripe: stripe)
 
         let plans = PlanHandlers(database: database)
@@ -99,6 +101,8 @@ public struct BillingService: Sendable {
                 database: database, name: "expiry-sweep", holder: UUID().lowercased,
                 duration: TimeInterval(config.sweepInterval.components.seconds) + 60),
             stripe: stripe, sync: sync, interval: config.sweepInterval, logger: logger)
-        return BillingService(router: router, database: database, relay: relay, sweep: sweep, events: events)
+        return BillingService(
+            router: router, database: database, relay: relay, sweep: sweep, events: events,
+            accountChanges: recentAccounts.changeListener(connection: connection, subjects: subjects))
     }
 }

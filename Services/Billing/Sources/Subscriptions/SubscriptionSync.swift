@@ -12,7 +12,7 @@ import TollgatePersistence
 /// second, so it speaks plain SQL (`SubscriptionRecord`, `PlanRecord`).
 struct SubscriptionSync: Sendable {
     let database: ServiceDatabase
-    let accounts: AccountDirectory
+    let accounts: RecentAccounts
     let emails: BillingEmails
     let entitlements: EntitlementOutbox
     let relay: OutboxRelay
