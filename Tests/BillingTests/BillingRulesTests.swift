@@ -92,6 +92,12 @@ struct BillingRulesTests {
         #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(modern.utf8)).subscriptionID == "sub_1")
         let expanded = #"{"id":"in_2","amount_paid":0,"amount_due":0,"currency":"usd","parent":{"subscription_details":{"subscription":{"id":"sub_2","object":"subscription"}}}}"#
         #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(expanded.utf8)).subscriptionID == "sub_2")
+        #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(expanded.utf8)).subscription == nil, "not a whole subscription")
+        let whole = #"{"id":"in_5","amount_paid":0,"amount_due":0,"currency":"usd","parent":{"subscription_details":{"subscription":{"id":"sub_5","object":"subscription","status":"past_due","customer":"cus_5","cancel_at_period_end":false,"items":{"data":[{"id":"si_5","price":{"id":"p5"},"current_period_end":700}]}}}}}"#
+        let withSubscription = try JSONDecoder().decode(StripeInvoice.self, from: Data(whole.utf8))
+        #expect(withSubscription.subscriptionID == "sub_5")
+        #expect(withSubscription.subscription?.status == "past_due")
+        #expect(withSubscription.subscription?.currentPeriodEnd == 700)
         let onLines = #"{"id":"in_3","amount_paid":0,"amount_due":0,"currency":"usd","parent":null,"lines":{"data":[{"parent":{"subscription_item_details":{"subscription":"sub_3"}}}]},"unknown_new_field":{"x":1}}"#
         #expect(try JSONDecoder().decode(StripeInvoice.self, from: Data(onLines.utf8)).subscriptionID == "sub_3")
         let none = #"{"id":"in_4","amount_paid":0,"amount_due":0,"currency":"usd"}"#

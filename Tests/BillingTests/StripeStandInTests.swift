@@ -38,6 +38,29 @@ struct StripeStandInTests {
         }
     }
 
+    @Test("an invoice read with its subscription expanded carries the whole subscription; other expansions are refused")
+    func invoiceExpansion() async throws {
+        try await Self.withStandIn { stripe, client in
+            let events = stripe.seedPaidSubscription(userID: UUID().uuidString.lowercased(), planID: UUID().uuidString, amount: 1900)
+            let paid = try #require(events.first { $0.type == "invoice.paid" })
+            let invoiceID = try JSONDecoder().decode(StripeEvent.self, from: paid.body).data.object.id
+            let invoice = try await StripeCalls(client: client).invoice(invoiceID)
+            let subscription = try #require(invoice.subscription, "Billing asks for it expanded")
+            #expect(subscription.id == invoice.subscriptionID)
+            #expect(subscription.status == "active")
+            #expect(subscription.currentPeriodEnd != nil)
+            let plain = try await client.get("/v1/invoices/\(invoiceID)", as: StripeInvoice.self)
+            #expect(plain.subscription == nil && plain.subscriptionID == subscription.id, "unexpanded: the id only")
+            do {
+                _ = try await client.get("/v1/invoices/\(invoiceID)", query: [("expand", .list([.string("customer.invoices")]))], as: StripeInvoice.self)
+                Issue.record("expected a refused expansion")
+            } catch let error as StripeError {
+                #expect(error.status == 400)
+                #expect(error.message.contains("cannot be expanded"))
+            }
+        }
+    }
+
     @Test("unknown parameters, missing ones, unknown objects and a wrong key get Stripe's errors")
     func errors() async throws {
         try await Self.withStandIn { stripe, client in

@@ -154,7 +154,15 @@ enum StripeStandInHandlers {
 
         case "GET /v1/invoices/{invoice}":
             guard let invoice = state.invoices[id ?? ""] else { return missing("invoice", id) }
-            return ok(invoice)
+            let expand = form.map("expand").values
+            if let refused = expand.first(where: { $0 != "parent.subscription_details.subscription" }) {
+                return StripeStandIn.error(400, "invalid_request_error", nil, "This property cannot be expanded (\(refused)).")
+            }
+            var answer = invoice
+            if !expand.isEmpty {
+                answer.parent.subscription_details.expanded = state.subscriptions[invoice.parent.subscription_details.subscription]
+            }
+            return ok(answer)
 
         default:
             return StripeStandIn.error(404, "invalid_request_error", nil, "Unrecognized request URL.")

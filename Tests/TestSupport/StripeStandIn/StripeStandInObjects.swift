@@ -162,6 +162,22 @@ struct StandInInvoice: Codable, Sendable {
         struct SubscriptionDetails: Codable, Sendable {
             var subscription: String
             var metadata: [String: String]
+            /// Set on an answer's copy when the request asked `expand[]=parent.subscription_details.subscription`.
+            var expanded: StandInSubscription? = nil
+
+            enum CodingKeys: String, CodingKey {
+                case subscription, metadata
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                if let expanded {
+                    try container.encode(expanded, forKey: .subscription)
+                } else {
+                    try container.encode(subscription, forKey: .subscription)
+                }
+                try container.encode(metadata, forKey: .metadata)
+            }
         }
         var type = "subscription_details"
         var subscription_details: SubscriptionDetails

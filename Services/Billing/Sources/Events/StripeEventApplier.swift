@@ -78,11 +78,12 @@ struct StripeEventApplier: Sendable {
         case "checkout.session.completed":
             try await readCheckout(sessionID: event.data.object.id, into: &reading)
         case "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed":
+            let readAt = Date()
             let invoice = try await stripe.invoice(event.data.object.id)
             let paid = invoice.status == "paid"
             // A failed attempt on an invoice that has been paid since is left alone.
             guard paid == (event.type != "invoice.payment_failed"), let subscriptionID = invoice.subscriptionID,
-                try await readSubscription(subscriptionID, into: &reading)
+                try await readSubscription(subscriptionID, alreadyRead: invoice.subscription, at: readAt, into: &reading)
             else { return reading }
             if paid { reading.paidInvoice = invoice } else { reading.failedInvoice = invoice }
         default:
@@ -91,11 +92,14 @@ struct StripeEventApplier: Sendable {
         return reading
     }
 
-    /// Adds the subscription to what is to be applied; false when it is not one of Billing's.
+    /// Adds the subscription to what is to be applied (read now, unless it came with the invoice
+    /// read at `readAt`); false when it is not one of Billing's.
     @discardableResult
-    private func readSubscription(_ id: String, into reading: inout Reading) async throws -> Bool {
-        let readAt = Date()
-        let remote = try await stripe.subscription(id)
+    private func readSubscription(
+        _ id: String, alreadyRead: StripeSubscription? = nil, at readAt: Date = Date(), into reading: inout Reading
+    ) async throws -> Bool {
+        let remote: StripeSubscription
+        if let alreadyRead, alreadyRead.id == id { remote = alreadyRead } else { remote = try await stripe.subscription(id) }
         guard let owner = try await sync.owner(of: remote) else { return false }
         reading.subscriptions.append((remote, owner, readAt))
         return true

@@ -84,6 +84,18 @@ public struct StripeInvoice: Decodable, Sendable {
     public struct Parent: Decodable, Sendable {
         public struct SubscriptionDetails: Decodable, Sendable {
             public let subscription: StripeExpandable?
+            /// The whole subscription, when the invoice was read with it expanded.
+            public let expandedSubscription: StripeSubscription?
+
+            enum CodingKeys: String, CodingKey {
+                case subscription
+            }
+
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                subscription = try container.decodeIfPresent(StripeExpandable.self, forKey: .subscription)
+                expandedSubscription = try? container.decodeIfPresent(StripeSubscription.self, forKey: .subscription)
+            }
         }
         public let subscriptionDetails: SubscriptionDetails?
 
@@ -117,6 +129,10 @@ public struct StripeInvoice: Decodable, Sendable {
     public let parent: Parent?
     public let lines: Lines?
     public let created: Int64?
+
+    /// The invoice's subscription as it was when the invoice was read (`StripeCalls.invoice` asks
+    /// for it expanded); nil when Stripe sent only its id.
+    public var subscription: StripeSubscription? { parent?.subscriptionDetails?.expandedSubscription }
 
     /// Where the subscription id lives since basil, then the older places (see shared/STRIPE.md §7).
     public var subscriptionID: String? {
