@@ -17,6 +17,16 @@ public enum EmailDates {
         return "\(parts.day ?? 0) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 0)"
     }
 
+    /// "Mon, 30 Nov 2026 14:05:09 +0000": a message's Date header (RFC 5322, in UTC).
+    public static func header(_ date: Date) -> String {
+        let parts = utc.dateComponents([.weekday, .year, .month, .day, .hour, .minute, .second], from: date)
+        let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][(parts.weekday ?? 1) - 1]
+        let month = months[(parts.month ?? 1) - 1].prefix(3)
+        return String(
+            format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", weekday, parts.day ?? 0, String(month), parts.year ?? 0,
+            parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+    }
+
     private static let months = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
         "December",

@@ -48,6 +48,8 @@ struct BillingRulesTests {
         #expect(EmailDates.day(Date(timeIntervalSince1970: 951_782_400)) == "29 February 2000")
         #expect(EmailDates.day(Date(timeIntervalSince1970: 1_709_251_200)) == "1 March 2024")
         #expect(EmailDates.moment(Date(timeIntervalSince1970: 1_704_067_199)) == "2023-12-31 23:59 UTC", "minutes cut, not rounded")
+        #expect(EmailDates.header(Date(timeIntervalSince1970: 1_796_000_000)) == "Mon, 30 Nov 2026 00:53:20 +0000")
+        #expect(EmailDates.header(Date(timeIntervalSince1970: 951_782_400)) == "Tue, 29 Feb 2000 00:00:00 +0000")
     }
 
     @Test("entitlement: the highest tier among grants, with that tier's latest end; none is tier 0 without an end")

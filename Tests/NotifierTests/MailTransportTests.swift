@@ -52,6 +52,10 @@ struct MailTransportTests {
         #expect(SMTPConnection.dotStuffed("a\r\n.b\r\n..c\r\n") == "a\r\n..b\r\n...c\r\n")
         #expect(SMTPConnection.dotStuffed("no newline") == "no newline\r\n")
         #expect(SMTPConnection.dotStuffed(".") == "..\r\n")
+        #expect(SMTPConnection.dotStuffed("a\r\n\r\n.") == "a\r\n\r\n..\r\n", "an empty line, then a dot line")
+        #expect(SMTPConnection.dotStuffed("a\n.b\r\n") == "a\n.b\r\n", "a bare LF does not start a line")
+        #expect(SMTPConnection.dotStuffed("é.\r\n.ü") == "é.\r\n..ü\r\n")
+        #expect(SMTPConnection.dotStuffed("") == "\r\n")
     }
 
     @Test("replies are judged by class: 5xx permanent, 4xx transient")

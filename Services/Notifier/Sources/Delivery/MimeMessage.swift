@@ -1,4 +1,5 @@
 import Foundation
+import TollgateContracts
 
 /// Builds an RFC 5322 message with `multipart/alternative` text and HTML parts. Non-ASCII header
 /// text is RFC 2047 encoded; bodies are base64 in 76-character lines.
@@ -101,10 +102,6 @@ public struct MimeMessage: Sendable {
     }
 
     static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
+        EmailDates.header(date)
     }
 }

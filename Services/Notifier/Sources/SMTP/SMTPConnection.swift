@@ -165,9 +165,19 @@ final class SMTPConnection: Sendable {
 
     /// RFC 5321 4.5.2: a line starting with "." gets another; the message ends with CRLF.
     static func dotStuffed(_ data: String) -> String {
-        var lines = data.components(separatedBy: "\r\n")
-        if lines.last == "" { lines.removeLast() }
-        return lines.map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n") + "\r\n"
+        // One pass over the bytes: splitting into lines and joining them again cost more than the
+        // rest of sending a message.
+        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), dot = UInt8(ascii: ".")
+        var stuffed: [UInt8] = []
+        stuffed.reserveCapacity(data.utf8.count + 16)
+        var previous: (UInt8, UInt8) = (cr, lf)
+        for byte in data.utf8 {
+            if byte == dot && previous == (cr, lf) { stuffed.append(dot) }
+            stuffed.append(byte)
+            previous = (previous.1, byte)
+        }
+        if previous != (cr, lf) || stuffed.isEmpty { stuffed += [cr, lf] }
+        return String(decoding: stuffed, as: UTF8.self)
     }
 
     /// SNI takes host names only, not addresses.
