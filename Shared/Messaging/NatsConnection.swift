@@ -1,6 +1,7 @@
 import CNats
 import Foundation
 import Logging
+import Synchronization
 
 /// A connection to NATS through libnats: reconnects forever with jitter, sends without waiting for
 /// the flusher, and offers publish, subscribe and non-blocking request/reply.
@@ -94,6 +95,7 @@ public final class NatsConnection: @unchecked Sendable {
 
     /// Finishes in-flight subscriptions and publishes, then closes.
     public func drain(timeout: Duration = .seconds(5)) async {
+        events.closing.store(true, ordering: .relaxed)
         let handle = UnsafeSendableHandle(self.handle)
         let milliseconds = timeout.milliseconds
         _ = try? await BlockingCalls.run { () throws(NatsError) in
@@ -115,6 +117,7 @@ public final class NatsConnection: @unchecked Sendable {
     }
 
     deinit {
+        events.closing.store(true, ordering: .relaxed)
         natsConnection_Close(handle)
         replies.failAll(NatsError(.closed, "connection closed"))
         natsConnection_Destroy(handle)
@@ -138,14 +141,17 @@ extension Duration {
     }
 }
 
-final class ConnectionEvents: @unchecked Sendable {
+final class ConnectionEvents: Sendable {
     let logger: Logger
+    /// Set when this side closes: libnats reports that as a disconnection too, which is no news.
+    let closing = Atomic<Bool>(false)
     init(logger: Logger) { self.logger = logger }
 }
 
 private func disconnectedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
     guard let closure else { return }
-    Unmanaged<ConnectionEvents>.fromOpaque(closure).takeUnretainedValue().logger.warning("disconnected from NATS")
+    let events = Unmanaged<ConnectionEvents>.fromOpaque(closure).takeUnretainedValue()
+    if !events.closing.load(ordering: .relaxed) { events.logger.warning("disconnected from NATS") }
 }
 
 private func closedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {

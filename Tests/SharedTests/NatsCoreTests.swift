@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import Testing
 import TollgateMessaging
@@ -114,6 +115,45 @@ struct NatsCoreTests {
         serving.cancel()
         requests.unsubscribe()
         await responder.drain()
+    }
+
+    @Test("closing on purpose is not reported as a lost connection; losing the server is")
+    func disconnectionWarnings() async throws {
+        let server = try NatsServerProcess()
+        try await server.start()
+        let warnings = CapturedWarnings()
+        let logger = Logger(label: "nats-test") { _ in warnings }
+        let closedOnPurpose = try await NatsConnection.connect(url: server.url, name: "on-purpose", logger: logger)
+        await closedOnPurpose.drain()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(warnings.messages.isEmpty, "\(warnings.messages)")
+
+        let lost = try await NatsConnection.connect(url: server.url, name: "lost", logger: logger)
+        server.stop()
+        let reported = try await eventually("a warning") { warnings.messages.contains("disconnected from NATS") ? true : nil }
+        #expect(reported)
+        await lost.drain(timeout: .milliseconds(100))
+    }
+
+    /// Keeps the warnings (and worse) a logger is given.
+    final class CapturedWarnings: LogHandler, @unchecked Sendable {
+        private let lock = NSLock()
+        private var kept: [String] = []
+        var messages: [String] { lock.withLock { kept } }
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .warning
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
+            lock.withLock { kept.append(message.description) }
+        }
     }
 
     @Test("100k messages through subscriptions and request/reply leave memory flat (each natsMsg destroyed once)")
