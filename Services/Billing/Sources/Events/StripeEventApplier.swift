@@ -31,8 +31,8 @@ struct StripeEventApplier: Sendable {
     private struct Reading {
         /// Subscriptions to apply, in order (an upgrade's new one before the old one it replaces).
         var subscriptions: [(remote: StripeSubscription, owner: SubscriptionSync.Owner, readAt: Date)] = []
-        var paidInvoice: StripeInvoice?
-        var failedInvoice: StripeInvoice?
+        /// The invoice of an invoice event, when it is still in the state the event reports.
+        var invoice: StripeInvoice?
     }
 
     func apply(_ event: StripeEvent) async throws -> Outcome {
@@ -54,11 +54,12 @@ struct StripeEventApplier: Sendable {
                 let applied = try await sync.apply(remote, owner: owner, readAt: readAt, now: now, on: db)
                 first = first ?? applied
             }
-            if let applied = first, let invoice = reading.paidInvoice {
-                try await invoicePaid(invoice, applied, on: db)
-            }
-            if let applied = first, let invoice = reading.failedInvoice {
-                try await invoiceFailed(invoice, applied, on: db)
+            if let applied = first, let invoice = reading.invoice {
+                if invoice.status == "paid" {
+                    try await invoicePaid(invoice, applied, on: db)
+                } else {
+                    try await invoiceFailed(invoice, applied, on: db)
+                }
             }
             return true
         }
@@ -85,7 +86,7 @@ struct StripeEventApplier: Sendable {
             guard paid == (event.type != "invoice.payment_failed"), let subscriptionID = invoice.subscriptionID,
                 try await readSubscription(subscriptionID, alreadyRead: invoice.subscription, at: readAt, into: &reading)
             else { return reading }
-            if paid { reading.paidInvoice = invoice } else { reading.failedInvoice = invoice }
+            reading.invoice = invoice
         default:
             try await readSubscription(event.data.object.id, into: &reading)
         }

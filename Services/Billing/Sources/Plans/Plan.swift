@@ -49,11 +49,6 @@ struct PlanRecord: Decodable, Sendable {
     var stripePriceID: String?
     var createdAt: Date
 
-    static let columns = """
-        id, name, code, price_cents, currency, billing_period, tier, is_active, stripe_product_id, stripe_price_id,
-        created_at
-        """
-
     var model: Plan {
         let model = Plan()
         model.id = id

@@ -52,12 +52,11 @@ struct SubscriptionSync: Sendable {
         let metadataPlan = remote.metadata?["plan_id"].flatMap(UUID.init(uuidString:))
         // One statement: every plan the subscription could be on, and what our row says.
         let candidates = try await database.sql.raw("""
-            SELECT \(unsafeRaw: PlanRecord.columns),
-                (SELECT user_id FROM \(ident: Subscription.schema) WHERE provider_subscription_id = \(bind: remote.id)) AS stored_user_id,
-                (SELECT plan_id FROM \(ident: Subscription.schema) WHERE provider_subscription_id = \(bind: remote.id)) AS stored_plan_id
-            FROM \(ident: Plan.schema)
-            WHERE id = \(bind: pricePlan) OR stripe_price_id = \(bind: price?.id) OR id = \(bind: metadataPlan)
-                OR id = (SELECT plan_id FROM \(ident: Subscription.schema) WHERE provider_subscription_id = \(bind: remote.id))
+            SELECT p.*, s.user_id AS stored_user_id, s.plan_id AS stored_plan_id
+            FROM \(ident: Plan.schema) AS p
+            LEFT JOIN \(ident: Subscription.schema) AS s ON s.provider_subscription_id = \(bind: remote.id)
+            WHERE p.id = \(bind: pricePlan) OR p.stripe_price_id = \(bind: price?.id) OR p.id = \(bind: metadataPlan)
+                OR p.id = s.plan_id
             """).all().map { row in
                 (plan: try row.decode(model: PlanRecord.self),
                  storedUser: try row.decode(column: "stored_user_id", as: UUID?.self),
