@@ -52,23 +52,9 @@ struct AuthAuditReader: Sendable {
     }
 
     func read(_ query: AuditQuery) async throws -> AuditSlice {
-        func select(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
-            builder.from(AuditEvent.schema).where("created_at", .lessThan, query.asOf)
-            if let user = query.userID {
-                builder.where { group in
-                    group.where("user_id", .equal, user).orWhere("actor_id", .equal, user).orWhere("target_id", .equal, user)
-                }
-            }
-            if let action = query.action { builder.where("kind", .equal, action) }
-            return builder
-        }
-        struct Count: Decodable { let n: Int }
-        let total = try await select(database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
-            .first(decoding: Count.self)?.n ?? 0
-        let rows = try await select(
-            database.sql.select().columns(
-                "id", "kind", "user_id", "actor_id", "target_id", "before", "after", "ip", "request_id", "created_at")
-        ).orderBy("created_at", .descending).orderBy("id", .descending).limit(query.limit).all(decoding: Row.self)
+        let (total, rows) = try await AuditTable(
+            name: AuditEvent.schema, actionColumn: "kind", userColumns: ["user_id", "actor_id", "target_id"]
+        ).read(query, as: Row.self, on: database.sql)
         return AuditSlice(
             total: total,
             entries: rows.map { row in

@@ -36,19 +36,8 @@ struct BillingAuditLog: Sendable {
     }
 
     func read(_ query: AuditQuery) async throws -> AuditSlice {
-        func select(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
-            builder.from(Self.schema).where("created_at", .lessThan, query.asOf)
-            if let user = query.userID {
-                builder.where { group in group.where("actor_id", .equal, user).orWhere("target_id", .equal, user) }
-            }
-            if let action = query.action { builder.where("action", .equal, action) }
-            return builder
-        }
-        struct Count: Decodable { let n: Int }
-        let total = try await select(database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
-            .first(decoding: Count.self)?.n ?? 0
-        let rows = try await select(database.sql.select().column("*"))
-            .orderBy("created_at", .descending).orderBy("id", .descending).limit(query.limit).all(decoding: Row.self)
+        let (total, rows) = try await AuditTable(name: Self.schema, actionColumn: "action", userColumns: ["actor_id", "target_id"])
+            .read(query, as: Row.self, on: database.sql)
         return AuditSlice(
             total: total,
             entries: rows.map {
