@@ -23,13 +23,51 @@ public struct PublishAck: Sendable, Equatable {
     public let sequence: UInt64
     /// True when JetStream already had a message with this `Nats-Msg-Id` and dropped this one.
     public let duplicate: Bool
+
+    public init(stream: String, sequence: UInt64, duplicate: Bool) {
+        self.stream = stream
+        self.sequence = sequence
+        self.duplicate = duplicate
+    }
+
+    /// Reads JetStream's reply to a publish: `{"stream":…,"seq":…,"duplicate":true}`, or
+    /// `{"error":{"code":…,"err_code":…,"description":…}}` when it refused the message.
+    init(reply: Data, subject: String) throws(NatsError) {
+        guard let body = try? JSONDecoder().decode(Reply.self, from: reply) else {
+            throw NatsError(.jetStream, "publish to \(subject): not a JetStream acknowledgement")
+        }
+        if let error = body.error {
+            throw NatsError(
+                .jetStream,
+                "publish to \(subject): \(error.description ?? "refused") [jetstream error \(error.err_code ?? error.code ?? 0)]")
+        }
+        guard let stream = body.stream, let sequence = body.seq else {
+            throw NatsError(.jetStream, "publish to \(subject): acknowledgement without stream or sequence")
+        }
+        self.init(stream: stream, sequence: sequence, duplicate: body.duplicate ?? false)
+    }
+
+    private struct Reply: Decodable {
+        struct Refusal: Decodable {
+            let code: Int?
+            let err_code: Int?
+            let description: String?
+        }
+        let stream: String?
+        let seq: UInt64?
+        let duplicate: Bool?
+        let error: Refusal?
+    }
 }
 
 /// JetStream on one connection: streams, acknowledged publishes, pull consumers and key-value buckets.
-/// libnats' JetStream calls block waiting for the server, so they run on Dispatch threads.
+/// libnats' JetStream management calls block waiting for the server, so they run on Dispatch threads;
+/// publishes do not (see `publish`).
 public final class JetStream: @unchecked Sendable {
     let context: OpaquePointer
     public let connection: NatsConnection
+    /// How long a publish waits for JetStream's acknowledgement.
+    let timeout: Duration
 
     init(connection: NatsConnection, timeout: Duration) throws(NatsError) {
         var options = jsOptions()
@@ -40,6 +78,7 @@ public final class JetStream: @unchecked Sendable {
         guard let context else { throw NatsError(.jetStream, "libnats returned no JetStream context") }
         self.context = context
         self.connection = connection
+        self.timeout = timeout
     }
 
     deinit { jsCtx_Destroy(context) }
@@ -66,34 +105,25 @@ public final class JetStream: @unchecked Sendable {
 
     /// Publishes and waits for JetStream to store the message. `messageID` becomes `Nats-Msg-Id`, so a
     /// repeated publish with the same id inside the duplicate window is stored once.
+    ///
+    /// A JetStream publish is a request whose reply is the acknowledgement, so it goes through the
+    /// connection's non-blocking request path rather than libnats' `js_PublishMsg`, which holds a
+    /// thread while it waits: every accepted webhook and every outbox row publishes, and the thread
+    /// handoffs cost more than the publish. No stream on the subject: `noResponders`.
     public func publish(
         _ subject: String, payload: Data, messageID: String? = nil, headers: NatsHeaders = NatsHeaders()
     ) async throws(NatsError) -> PublishAck {
-        let context = UnsafeSendableHandle(self.context)
-        let msg = UnsafeSendableHandle(
-            try NatsMessage.makeCMessage(subject: subject, replyTo: nil, headers: headers, payload: payload))
-        return try await BlockingCalls.run { () throws(NatsError) -> PublishAck in
-            defer { natsMsg_Destroy(msg.pointer) }
-            var options = jsPubOptions()
-            jsPubOptions_Init(&options)
-            var ack: UnsafeMutablePointer<jsPubAck>? = nil
-            var errorCode = jsErrCode(0)
-            let status: natsStatus
-            if let messageID {
-                status = messageID.withCString { id in
-                    options.MsgId = id
-                    return js_PublishMsg(&ack, context.pointer, msg.pointer, &options, &errorCode)
-                }
-            } else {
-                status = js_PublishMsg(&ack, context.pointer, msg.pointer, &options, &errorCode)
-            }
-            try NatsError.check(status, "publish to \(subject)", jsErrorCode: errorCode)
-            guard let ack else { throw NatsError(.jetStream, "no acknowledgement for \(subject)") }
-            defer { jsPubAck_Destroy(ack) }
-            return PublishAck(
-                stream: ack.pointee.Stream.map { String(cString: $0) } ?? "",
-                sequence: ack.pointee.Sequence, duplicate: ack.pointee.Duplicate)
+        var headers = headers
+        if let messageID { headers.add("Nats-Msg-Id", messageID) }
+        let reply: NatsMessage
+        do {
+            reply = try await connection.request(subject, payload: payload, headers: headers, timeout: timeout)
+        } catch let error as NatsError {
+            throw NatsError(error.code, "publish to \(subject): \(error.message)")
+        } catch {
+            throw NatsError(.other, "publish to \(subject): \(error)")
         }
+        return try PublishAck(reply: reply.payload, subject: subject)
     }
 
     /// Binds to (creating or updating) a durable pull consumer.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TollgateMessaging
+@testable import TollgateMessaging
 import TollgateTestSupport
 
 @Suite("JetStream: streams, acknowledged publish, pull consumers, key-value")
@@ -32,6 +32,38 @@ struct JetStreamTests {
 
         await #expect(throws: NatsError.self) {
             try await jetStream.publish(nats.subject("not-in-any-stream"), payload: Data())
+        }
+    }
+
+    @Test("a publish JetStream refuses fails with its reason; no stream on the subject is noResponders")
+    func refusals() async throws {
+        let nats = try await TestNats.connect()
+        let (jetStream, _) = try await Self.stream(nats)
+        var headers = NatsHeaders()
+        headers.add("Nats-Expected-Stream", "SOME_OTHER_STREAM")
+        do {
+            _ = try await jetStream.publish(nats.subject("events.a"), payload: Data("1".utf8), headers: headers)
+            Issue.record("JetStream stored a message meant for another stream")
+        } catch {
+            #expect(error.code == .jetStream)
+            #expect(error.message.contains("10060"), "JetStream's error code: \(error.message)")
+        }
+        do {
+            _ = try await jetStream.publish(nats.subject("not-in-any-stream"), payload: Data())
+            Issue.record("published to a subject no stream takes")
+        } catch {
+            #expect(error.code == .noResponders)
+        }
+    }
+
+    @Test("a JetStream acknowledgement is read with and without its optional parts; anything else is refused")
+    func acknowledgements() throws {
+        let stored = try PublishAck(reply: Data(#"{"stream":"S","seq":7}"#.utf8), subject: "a")
+        #expect(stored == PublishAck(stream: "S", sequence: 7, duplicate: false))
+        let again = try PublishAck(reply: Data(#"{"stream":"S","domain":"hub","seq":7,"duplicate":true}"#.utf8), subject: "a")
+        #expect(again.duplicate)
+        for reply in [#"{"error":{"code":503,"err_code":10077,"description":"maximum messages exceeded"}}"#, #"{"seq":1}"#, "+OK"] {
+            #expect(throws: NatsError.self, "\(reply)") { try PublishAck(reply: Data(reply.utf8), subject: "a") }
         }
     }
 
