@@ -18,4 +18,10 @@ public enum DatabaseLocation: Sendable, Equatable {
             return nil
         }
     }
+
+    /// SQLite, which allows one writer at a time.
+    public var isSQLite: Bool {
+        if case .postgres = self { return false }
+        return true
+    }
 }

@@ -80,6 +80,8 @@ public final class OutboxRelay: Service, Sendable {
             }
             try await markPublished(sent)
             published += sent.count
+            // A short batch was all there was; rows committed since wake the relay again.
+            if batch.count < batchSize { return published }
         }
     }
 

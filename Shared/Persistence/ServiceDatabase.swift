@@ -15,17 +15,22 @@ public final class ServiceDatabase: Sendable {
     private let eventLoop: any EventLoop
     private let logger: Logger
     public let location: DatabaseLocation
+    /// Where a transaction's statements are best awaited from (`ThreadPoolExecutor`): SQLite's
+    /// thread; nil for PostgreSQL, whose driver answers on its event loops.
+    let transactionExecutor: (any TaskExecutor)?
 
     public init(location: DatabaseLocation, logger: Logger) throws {
         self.location = location
         self.logger = logger
-        threadPool = NIOThreadPool(numberOfThreads: 2)
+        // SQLite runs one statement at a time on its single connection: one thread is all it uses.
+        threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
+        transactionExecutor = location.isSQLite ? ThreadPoolExecutor(pool: threadPool) : nil
         let group = MultiThreadedEventLoopGroup.singleton
         databases = Databases(threadPool: threadPool, on: group)
         // SQLite allows one writer: bind every query to one event loop and one connection. With more,
-        // a second writer spins in sqlite-nio's busy handler (it retries at once, forever) on the same
-        // two threads the first writer needs to finish: measured, Stripe events applied at ~100/s.
+        // a second writer spins in sqlite-nio's busy handler (it retries at once, forever) on the
+        // threads the first writer needs to finish: measured, Stripe events applied at ~100/s.
         eventLoop = group.next()
         switch location {
         case .sqliteFile(let path):

@@ -42,6 +42,7 @@ struct BillingRulesTests {
     func money() {
         #expect(BillingEmails.money(1900, currency: "usd") == "$19.00")
         #expect(BillingEmails.money(5, currency: "USD") == "$0.05")
+        #expect(BillingEmails.money(1910, currency: "USD") == "$19.10")
         #expect(BillingEmails.money(123_456, currency: "eur") == "1234.56 EUR")
         #expect(EmailDates.day(Date(timeIntervalSince1970: 1_796_000_000)) == "30 November 2026")
         #expect(EmailDates.moment(Date(timeIntervalSince1970: 1_796_000_000)) == "2026-11-30 00:53 UTC")

@@ -36,7 +36,7 @@ public struct BillingConfig: Sendable {
                 "TOLLGATE_CHECKOUT_CANCEL_URL", default: "\(common.publicURL)/billing/cancel", schemes: web),
             portalReturnURL: reader.url("TOLLGATE_PORTAL_RETURN_URL", default: "\(common.publicURL)/account", schemes: web),
             sweepInterval: reader.seconds("TOLLGATE_BILLING_SWEEP_SECONDS", default: .seconds(3600), in: 1...86_400),
-            eventsInFlight: reader.int("TOLLGATE_BILLING_EVENTS_IN_FLIGHT", default: 16, in: 1...256))
+            eventsInFlight: reader.int("TOLLGATE_BILLING_EVENTS_IN_FLIGHT", default: 64, in: 1...256))
         try reader.finish()
         return config
     }

@@ -92,7 +92,8 @@ public struct BillingService: Sendable {
             events = StripeEventConsumer(
                 consumer: consumer,
                 applier: StripeEventApplier(
-                    database: database, stripe: stripe, sync: sync, emails: emails, relay: relay, logger: logger),
+                    database: database, stripe: stripe, sync: sync, emails: emails, relay: relay,
+                    writes: GroupCommit(database: database), logger: logger),
                 logger: logger)
         }
         let sweep = ExpirySweep(

@@ -1,7 +1,9 @@
 import FluentKit
 import Foundation
+import Logging
 import SQLKit
 import Testing
+import TollgateMessaging
 import TollgatePersistence
 import TollgateServiceKit
 import TollgateTestSupport
@@ -33,12 +35,17 @@ struct StripeEventOrderTests {
         }
     }
 
-    static func processedEvents(_ system: TestSystem) async throws -> Int {
+    /// How many rows Billing's `table` holds (-1 while it cannot be read).
+    static func rows(_ system: TestSystem, in table: String) async throws -> Int {
         let database = try system.billingDatabase()
         struct Row: Decodable { let n: Int }
-        let n = try? await database.sql.raw("SELECT COUNT(*) AS n FROM processed_stripe_events").first(decoding: Row.self)?.n
+        let n = try? await database.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: Row.self)?.n
         await database.shutdown()
         return n ?? -1
+    }
+
+    static func processedEvents(_ system: TestSystem) async throws -> Int {
+        try await rows(system, in: "processed_stripe_events")
     }
 
     static let handled: Set<String> = [
@@ -79,6 +86,59 @@ struct StripeEventOrderTests {
             let welcome = try await BillingTestKit.emails(system, to: "eve@example.com", containing: "Subject: Tollgate: Welcome to Pro")
             #expect(welcome.count == 1)
             #expect(try await BillingTestKit.payments(system, eve.token).count == 1)
+        }
+    }
+
+    /// Billing's consumer of the STRIPE stream has nothing left to deliver or to hear back about.
+    static func consumerIdle(_ system: TestSystem, _ connection: NatsConnection) async throws -> Bool {
+        struct Info: Decodable {
+            let num_pending: Int
+            let num_ack_pending: Int
+        }
+        let reply = try await connection.request(
+            "$JS.API.CONSUMER.INFO.\(system.subjects.stripeStream).\(system.subjects.billingStripeConsumer)", timeout: .seconds(5))
+        let info = try JSONDecoder().decode(Info.self, from: reply.payload)
+        return info.num_pending == 0 && info.num_ack_pending == 0
+    }
+
+    @Test("an event the stream delivers again after it was applied (acknowledgement lost) changes nothing",
+        arguments: DatabaseEngine.available)
+    func redelivered(engine: DatabaseEngine) async throws {
+        try await BillingTestKit.with(engine: engine) { system, stripe in
+            let gil = try await BillingTestKit.verifiedUser(system, "gil")
+            let answer = try await BillingTestKit.send(
+                system, .post, "/billing/subscriptions/subscribe", json: ["plan_code": "pro"], token: gil.token)
+            try await stripe.completeCheckout(try #require(answer.json["checkout_url"] as? String))
+            let events = stripe.events().filter { Self.handled.contains($0.type) }
+            _ = try await eventually("every event processed", timeout: .seconds(30)) {
+                try await Self.processedEvents(system) == events.count ? true : nil
+            }
+            _ = try await BillingTestKit.emails(system, to: "gil@example.com", containing: "Subject: Tollgate: Welcome to Pro")
+            _ = try await eventually("the outbox published") {
+                try await Self.counts(system).unpublishedEmails == 0 ? true : nil
+            }
+            let before = try await Self.counts(system)
+            let outboxBefore = try await Self.rows(system, in: OutboxMessage.schema)
+            let invoiceReads = stripe.requests().filter { $0.path.hasPrefix("/v1/invoices/") }.count
+
+            // What a redelivery looks like to Billing: the same event, stored again (under another
+            // message id, as after the webhook's duplicate window).
+            let invoicePaid = try #require(events.first { $0.type == "invoice.paid" })
+            let connection = try await NatsConnection.connect(url: system.nats.url, name: "test-redeliver", logger: Logger(label: "test"))
+            _ = try await connection.jetStream().publish(
+                system.subjects.stripeEvent(type: invoicePaid.type), payload: invoicePaid.body, messageID: "again-\(invoicePaid.id)")
+            _ = try await eventually("Billing read the invoice again") {
+                stripe.requests().filter { $0.path.hasPrefix("/v1/invoices/") }.count > invoiceReads ? true : nil
+            }
+            _ = try await eventually("the copy acknowledged") { try await Self.consumerIdle(system, connection) ? true : nil }
+            await connection.drain()
+
+            #expect(try await Self.processedEvents(system) == events.count)
+            #expect(try await Self.counts(system) == before)
+            #expect(try await Self.rows(system, in: OutboxMessage.schema) == outboxBefore, "no email or entitlement queued again")
+            let welcome = try await BillingTestKit.emails(system, to: "gil@example.com", containing: "Subject: Tollgate: Welcome to Pro")
+            #expect(welcome.count == 1)
+            #expect(try await BillingTestKit.payments(system, gil.token).count == 1)
         }
     }
 

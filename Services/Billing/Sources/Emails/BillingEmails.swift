@@ -21,7 +21,9 @@ struct BillingEmails: Sendable {
     /// "$19.00" for dollars, "19.00 EUR" otherwise; minor units are taken as hundredths.
     static func money(_ cents: Int, currency: String) -> String {
         let code = currency.uppercased()
-        let amount = String(format: "%d.%02d", cents / 100, abs(cents % 100))
+        let minor = abs(cents % 100)
+        // Not String(format:): it formats through the C library, a cost on every billing email.
+        let amount = "\(cents / 100).\(minor < 10 ? "0" : "")\(minor)"
         return code == "USD" ? "$\(amount)" : "\(amount) \(code)"
     }
 }

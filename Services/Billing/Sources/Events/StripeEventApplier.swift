@@ -8,7 +8,10 @@ import TollgatePersistence
 /// Applies one verified Stripe event, exactly once and whatever the order: every object is re-read
 /// from Stripe (the event's snapshot may be old) before anything is written, then all of the
 /// event's effects — subscriptions, payment, emails, entitlement — and its id are written in one
-/// transaction, so an event is either wholly applied or not at all. Effects are idempotent besides
+/// transaction, so an event is either wholly applied or not at all (events applied at the same
+/// moment share that transaction: `GroupCommit`). The id is written first, so a duplicate stops
+/// there; it is not looked up beforehand, as duplicates are rare (the Webhook service already drops
+/// Stripe's retries) and the look-up cost every event a statement. Effects are idempotent besides
 /// (subscriptions by Stripe id, payments by invoice id, emails by state change).
 struct StripeEventApplier: Sendable {
     let database: ServiceDatabase
@@ -16,6 +19,7 @@ struct StripeEventApplier: Sendable {
     let sync: SubscriptionSync
     let emails: BillingEmails
     let relay: OutboxRelay
+    let writes: GroupCommit
     let logger: Logger
 
     enum Outcome: Equatable, Sendable {
@@ -37,10 +41,9 @@ struct StripeEventApplier: Sendable {
 
     func apply(_ event: StripeEvent) async throws -> Outcome {
         guard Self.handledTypes.contains(event.type) else { return .ignored }
-        if try await wasProcessed(event.id) { return .duplicate }
         let reading = try await read(event)
         let now = Date()
-        let recorded = try await database.database.transaction { db -> Bool in
+        let recorded = try await writes.write { db -> Bool in
             guard let sql = db as? any SQLDatabase else { return false }
             let inserted = try await sql.raw("""
                 INSERT INTO \(ident: ProcessedStripeEvents.schema) (event_id, type, processed_at)
@@ -65,12 +68,6 @@ struct StripeEventApplier: Sendable {
         }
         relay.wakeUp()
         return recorded ? .applied : .duplicate
-    }
-
-    func wasProcessed(_ eventID: String) async throws -> Bool {
-        try await database.sql.raw("""
-            SELECT event_id FROM \(ident: ProcessedStripeEvents.schema) WHERE event_id = \(bind: eventID)
-            """).first() != nil
     }
 
     private func read(_ event: StripeEvent) async throws -> Reading {

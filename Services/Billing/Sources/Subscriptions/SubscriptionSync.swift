@@ -22,6 +22,9 @@ struct SubscriptionSync: Sendable {
     struct Owner: Sendable {
         let account: AccountSummary
         let plan: Plan
+        /// Whether a local row for the subscription existed when the owner was looked up; when not,
+        /// applying tries the insert first (a row made since is then found and updated instead).
+        var hadRow = true
     }
 
     /// What an applied subscription is, for callers that do more with it (payments, upgrades).
@@ -73,7 +76,7 @@ struct SubscriptionSync: Sendable {
             let userID = candidates.first?.storedUser ?? remote.metadata?["user_id"].flatMap(UUID.init(uuidString:)),
             let account = try await accounts.account(userID)
         else { return nil }
-        return Owner(account: account, plan: plan.model)
+        return Owner(account: account, plan: plan.model, hadRow: candidates.contains { $0.storedUser != nil })
     }
 
     /// Applies `remote` inside the caller's transaction `db`.
@@ -96,7 +99,8 @@ struct SubscriptionSync: Sendable {
             Applied(subscription: record.model, plan: owner.plan, account: owner.account, remote: remote)
         }
 
-        guard let stored = try await SubscriptionRecord.find(providerSubscriptionID: remote.id, on: sql) else {
+        let known = owner.hadRow ? try await SubscriptionRecord.find(providerSubscriptionID: remote.id, on: sql) : nil
+        guard let stored = known else {
             let inserted = try await sql.raw("""
                 INSERT INTO \(ident: Subscription.schema) (id, user_id, plan_id, status, provider, provider_subscription_id,
                     provider_item_id, started_at, current_period_end, cancel_at_period_end, canceled_at, synced_at, created_at)
@@ -107,8 +111,12 @@ struct SubscriptionSync: Sendable {
                 ON CONFLICT (provider_subscription_id) DO NOTHING
                 RETURNING id
                 """).all()
-            // Lost a race with another instance inserting it: apply over theirs instead.
-            guard !inserted.isEmpty else { return try await apply(remote, owner: owner, readAt: readAt, now: now, on: db) }
+            // There is a row after all (another event or instance made it): apply over it instead.
+            guard !inserted.isEmpty else {
+                var owner = owner
+                owner.hadRow = true
+                return try await apply(remote, owner: owner, readAt: readAt, now: now, on: db)
+            }
             // A new row: announce what it already is, as if it had started plainly.
             try await announce(incoming, before: nil, owner: owner, now: now, on: db)
             return applied(incoming)

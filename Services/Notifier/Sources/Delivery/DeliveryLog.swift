@@ -8,18 +8,31 @@ import TollgatePersistence
 /// without being sent again.
 struct DeliveryLog: Sendable {
     let database: ServiceDatabase
+    /// Emails go out many at once; their records share transactions (one flush to disk per batch).
+    private let writes: GroupCommit
+
+    init(database: ServiceDatabase) {
+        self.database = database
+        writes = GroupCommit(database: database)
+    }
 
     func wasDelivered(_ messageID: String) async throws -> Bool {
-        try await database.sql.select().column("message_id").from(Self.table)
-            .where("message_id", .equal, messageID).first() != nil
+        // Plain SQL here and below: these run for every email, and SQLKit's builder costs more
+        // than the statement.
+        try await database.sql.raw("""
+            SELECT message_id FROM \(ident: Self.table) WHERE message_id = \(bind: messageID)
+            """).first() != nil
     }
 
     func record(_ messageID: String, template: String, recipient: String, now: Date = Date()) async throws {
-        try await database.sql.insert(into: Self.table)
-            .columns("message_id", "template", "recipient", "delivered_at")
-            .values(SQLBind(messageID), SQLBind(template), SQLBind(recipient), SQLBind(now))
-            .onConflict(with: ["message_id"]) { $0.set(excludedValueOf: "delivered_at") }
-            .run()
+        try await writes.write { db in
+            guard let sql = db as? any SQLDatabase else { return }
+            try await sql.raw("""
+                INSERT INTO \(ident: Self.table) (message_id, template, recipient, delivered_at)
+                VALUES (\(bind: messageID), \(bind: template), \(bind: recipient), \(bind: now))
+                ON CONFLICT (message_id) DO UPDATE SET delivered_at = excluded.delivered_at
+                """).run()
+        }
     }
 
     static let table = "deliveries"
