@@ -169,6 +169,9 @@ let package = Package(
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport", exclude: ["smtp_sink.py", "stripe-params.json"], swiftSettings: swiftSettings),
         // `make bench`'s Stripe: the tests' stand-in as a process, with subscriptions to apply.

@@ -57,5 +57,8 @@ struct StripeSignatureTests {
         #expect(!StripeSignature.constantTimeEqual([1, 2], [1, 2, 3]))
         #expect(StripeSignature.hexBytes(String(repeating: "0f", count: 32)) == Array(repeating: 15, count: 32))
         #expect(StripeSignature.hexBytes("zz" + String(repeating: "0", count: 62)) == nil)
+        let bytes: [UInt8] = [0x00, 0x0f, 0x10, 0xa5, 0xff] + Array(repeating: 0x7e, count: 27)
+        #expect(StripeSignature.hex(bytes) == "000f10a5ff" + String(repeating: "7e", count: 27))
+        #expect(StripeSignature.hexBytes(StripeSignature.hex(bytes)) == bytes)
     }
 }

@@ -190,9 +190,7 @@ public final class StripeStandIn: Sendable {
         for attempt in 0..<attempts {
             let header = Self.signature(
                 for: event.body, secrets: secrets.withLock { $0 }, timestamp: timestamp ?? StripeStandInState.now)
-            status = (try? await GatewayClient(port: target.port).send(
-                .post, target.path, headers: ["Stripe-Signature": header, "Content-Type": "application/json"],
-                body: event.body).status) ?? 0
+            status = await WebhookDelivery.post(port: target.port, path: target.path, signature: header, body: event.body) ?? 0
             if (200..<300).contains(status) { return status }
             try? await Task.sleep(for: .milliseconds(100 * (1 << attempt)))
         }
