@@ -128,7 +128,7 @@ let package = Package(
         .target(
             name: "WebhookService",
             dependencies: [
-                "TollgateServiceKit", .product(name: "Hummingbird", package: "hummingbird"),
+                "TollgateServiceKit", "TollgateSecurity", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/Webhook/Sources", swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateSecurity
 
 @testable import WebhookService
 
@@ -58,7 +59,7 @@ struct StripeSignatureTests {
         #expect(StripeSignature.hexBytes(String(repeating: "0f", count: 32)) == Array(repeating: 15, count: 32))
         #expect(StripeSignature.hexBytes("zz" + String(repeating: "0", count: 62)) == nil)
         let bytes: [UInt8] = [0x00, 0x0f, 0x10, 0xa5, 0xff] + Array(repeating: 0x7e, count: 27)
-        #expect(StripeSignature.hex(bytes) == "000f10a5ff" + String(repeating: "7e", count: 27))
-        #expect(StripeSignature.hexBytes(StripeSignature.hex(bytes)) == bytes)
+        #expect(Hex.encode(bytes) == "000f10a5ff" + String(repeating: "7e", count: 27))
+        #expect(StripeSignature.hexBytes(Hex.encode(bytes)) == bytes)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import TollgateSecurity
 import Foundation
 
 /// Checks `Stripe-Signature` the way Stripe's libraries do: HMAC-SHA256 of `t.body` with each
@@ -65,20 +66,8 @@ public struct StripeSignature: Sendable {
         var signed = Data("\(timestamp).".utf8)
         signed.append(contentsOf: payload)
         let code = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
-        return "t=\(timestamp),v1=" + hex(code)
+        return "t=\(timestamp),v1=" + Hex.encode(code)
     }
-
-    /// Lower-case hex, as Stripe writes signatures.
-    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        for byte in bytes {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }

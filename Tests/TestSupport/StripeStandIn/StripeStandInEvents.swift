@@ -1,5 +1,5 @@
 import Crypto
-import WebhookService
+import TollgateSecurity
 import Foundation
 
 extension StripeStandIn {
@@ -36,7 +36,7 @@ extension StripeStandIn {
             var signed = Data("\(timestamp).".utf8)
             signed.append(body)
             let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
-            parts.append("v1=" + StripeSignature.hex(mac))
+            parts.append("v1=" + Hex.encode(mac))
         }
         parts.append("v0=" + String(repeating: "0", count: 64))
         return parts.joined(separator: ",")
