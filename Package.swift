@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "tollgate-billing", targets: ["tollgate-billing"]),
         .executable(name: "tollgate-webhook", targets: ["tollgate-webhook"]),
         .executable(name: "tollgate-notifier", targets: ["tollgate-notifier"]),
+        .executable(name: "tollgate-credentials", targets: ["tollgate-credentials"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
@@ -62,9 +63,12 @@ let package = Package(
             ],
             path: "Shared/Security", swiftSettings: swiftSettings),
         .target(
+            name: "TollgateBusAccess", dependencies: ["TollgateContracts", "TollgateConfig", "TollgateSecurity"],
+            path: "Shared/BusAccess", swiftSettings: swiftSettings),
+        .target(
             name: "TollgatePersistence",
             dependencies: [
-                "TollgateMessaging", "TollgateContracts", "TollgateConfig",
+                "TollgateMessaging", "TollgateContracts", "TollgateConfig", "TollgateSecurity",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -75,8 +79,9 @@ let package = Package(
         .target(
             name: "TollgateServiceKit",
             dependencies: [
-                "TollgateMessaging", "TollgateContracts", "TollgateConfig",
+                "TollgateMessaging", "TollgateContracts", "TollgateConfig", "TollgateSecurity",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/ServiceKit", swiftSettings: swiftSettings),
@@ -154,12 +159,17 @@ let package = Package(
             name: "tollgate-notifier",
             dependencies: ["NotifierService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Services/Notifier/Main", swiftSettings: swiftSettings),
+        // Makes and rotates the deployment's NATS identities, the email key and the server's permissions.
+        .executableTarget(
+            name: "tollgate-credentials",
+            dependencies: ["TollgateBusAccess", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Credentials/Main", swiftSettings: swiftSettings),
 
         // Tests.
         .target(
             name: "TollgateTestSupport",
             dependencies: [
-                "GatewayService", "AuthService", "BillingService", "WebhookService", "NotifierService",
+                "GatewayService", "AuthService", "BillingService", "WebhookService", "NotifierService", "TollgateBusAccess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

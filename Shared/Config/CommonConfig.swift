@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings every executable shares.
 public struct CommonConfig: Sendable, Equatable {
     public enum Environment: String, Sendable, CaseIterable {
@@ -5,6 +7,23 @@ public struct CommonConfig: Sendable, Equatable {
     }
 
     public var natsURL: String
+    /// `TOLLGATE_NATS_SEED[_FILE]`: the service's nkey seed; unset, the identity's file under the
+    /// data folder (`CredentialsLayout`) is used.
+    public var natsSeed: SecretText?
+    /// `TOLLGATE_NATS_CLI_SEED[_FILE]`: the seed of the executable's operator commands (`rotate-key`,
+    /// `dead-letters`), which are identities of their own.
+    public var natsCLISeed: SecretText?
+    /// `TOLLGATE_NATS_CA_FILE`: certificate authorities for a `tls://` NATS server.
+    public var natsCAFile: String?
+    /// `TOLLGATE_JWT_ISSUER`, `TOLLGATE_JWT_AUDIENCE`: what access tokens say, and what every
+    /// verifier (gateways, Auth, Billing) insists on.
+    public var jwtIssuer: String = "tollgate"
+    public var jwtAudience: String = "tollgate"
+    /// `TOLLGATE_EMAIL_PUBLIC_KEY[_FILE]`: the Notifier's key that Auth and Billing seal emails to
+    /// (unset: the one under the data folder).
+    public var emailPublicKey: SecretText?
+    /// `TOLLGATE_EMAIL_PRIVATE_KEY[_FILE]`: the Notifier's keys that open them, newest first.
+    public var emailPrivateKey: SecretText?
     /// Prefix of every subject, stream and bucket name.
     public var prefix: String
     public var dataDirectory: String
@@ -15,9 +34,13 @@ public struct CommonConfig: Sendable, Equatable {
 
     public init(
         natsURL: String, prefix: String, dataDirectory: String, environment: Environment, logLevel: String,
-        publicURL: String = "http://localhost:8080"
+        publicURL: String = "http://localhost:8080", natsSeed: SecretText? = nil, natsCLISeed: SecretText? = nil,
+        natsCAFile: String? = nil
     ) {
         self.natsURL = natsURL
+        self.natsSeed = natsSeed
+        self.natsCLISeed = natsCLISeed
+        self.natsCAFile = natsCAFile
         self.prefix = prefix
         self.dataDirectory = dataDirectory
         self.environment = environment
@@ -36,14 +59,31 @@ public struct CommonConfig: Sendable, Equatable {
         if !levels.contains(logLevel) {
             reader.addProblem("TOLLGATE_LOG_LEVEL: expected one of \(levels.joined(separator: ", ")), got \"\(logLevel)\"")
         }
-        return CommonConfig(
+        let caFile = reader.optionalString("TOLLGATE_NATS_CA_FILE")
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            reader.addProblem("TOLLGATE_NATS_CA_FILE: cannot read \(caFile)")
+        }
+        let dataDirectory = reader.string("TOLLGATE_DATA_DIR", default: ".data")
+        let layout = CredentialsLayout(dataDirectory: dataDirectory)
+        var config = CommonConfig(
             natsURL: natsURL,
             prefix: prefix,
-            dataDirectory: reader.string("TOLLGATE_DATA_DIR", default: ".data"),
+            dataDirectory: dataDirectory,
             environment: reader.oneOf("TOLLGATE_ENV", default: Environment.development),
             logLevel: logLevel,
-            publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]))
+            publicURL: reader.url("TOLLGATE_PUBLIC_URL", default: "http://localhost:8080", schemes: ["http", "https"]),
+            natsSeed: reader.secret("TOLLGATE_NATS_SEED", defaultFile: nil),
+            natsCLISeed: reader.secret("TOLLGATE_NATS_CLI_SEED", defaultFile: nil),
+            natsCAFile: caFile)
+        config.jwtIssuer = reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate")
+        config.jwtAudience = reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate")
+        config.emailPublicKey = reader.secret("TOLLGATE_EMAIL_PUBLIC_KEY", defaultFile: layout.emailPublicKey)
+        config.emailPrivateKey = reader.secret("TOLLGATE_EMAIL_PRIVATE_KEY", defaultFile: layout.emailPrivateKey)
+        return config
     }
+
+    /// Where the deployment's generated credentials are kept.
+    public var credentials: CredentialsLayout { CredentialsLayout(dataDirectory: dataDirectory) }
 
     /// The default database URL of a service: a SQLite file under the data folder.
     public func defaultDatabaseURL(service: String) -> String {

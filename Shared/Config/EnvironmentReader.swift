@@ -23,6 +23,17 @@ public struct EnvironmentReader {
         }
     }
 
+    /// A secret from `NAME`, the file `NAME_FILE` names, or else `defaultFile` when it exists; nil
+    /// when none of them holds one (the caller decides whether that is a problem, and names `NAME`).
+    public mutating func secret(_ name: String, defaultFile: String?) -> SecretText? {
+        if let value = values[name], !value.isEmpty { return SecretText(value: value, source: name) }
+        if let path = values[name + "_FILE"], !path.isEmpty {
+            guard let value = raw(name) else { return nil }
+            return SecretText(value: value, source: "\(name)_FILE (\(path))")
+        }
+        return defaultFile.flatMap(SecretText.read(file:))
+    }
+
     public mutating func string(_ name: String, default defaultValue: String) -> String {
         raw(name) ?? defaultValue
     }

@@ -14,6 +14,26 @@ public enum EmailTemplate: String, Sendable, Codable, CaseIterable {
     case subscriptionCanceled = "subscription_canceled"
     case paymentFailed = "payment_failed"
     case testEmail = "test_email"
+
+    /// The only identity allowed to publish this template to the `EMAIL` stream.
+    public var sender: BusIdentity {
+        switch self {
+        case .verifyEmail, .resetPassword, .loginCode, .passwordChanged, .newSignIn: .auth
+        case .subscriptionStarted, .subscriptionRenewed, .subscriptionUpdated, .subscriptionCancellationScheduled,
+            .subscriptionCanceled, .paymentFailed:
+            .billing
+        case .testEmail: .notifierCLI
+        }
+    }
+
+    /// Its data holds a one-time secret (a link token, a sign-in code): once the email is
+    /// delivered, or given up on, nothing may keep it.
+    public var carriesSecret: Bool {
+        switch self {
+        case .verifyEmail, .resetPassword, .loginCode: true
+        default: false
+        }
+    }
 }
 
 /// "Send this templated email": published to the `EMAIL` stream, consumed by the Notifier.
@@ -114,25 +134,43 @@ extension EmailCommand {
     }
 }
 
-/// An email the Notifier gave up on, as kept in the dead-letter stream.
+/// An email the Notifier gave up on, as kept in the dead-letter stream: why, to whom, and — only
+/// for emails without a one-time secret — the command itself, so it can be sent again. A reset
+/// link or a sign-in code is never kept here: the user asks for a new one.
 public struct DeadLetter: Codable, Sendable, Equatable {
     public let messageID: String
-    public let command: EmailCommand
+    /// Nil when the command could not be read at all.
+    public let template: EmailTemplate?
+    public let to: String?
+    public let command: EmailCommand?
     public let reason: String
     public let attempts: Int
     public let failedAt: Date
 
-    public init(messageID: String, command: EmailCommand, reason: String, attempts: Int, failedAt: Date) {
+    /// A letter for `command` (nil: unreadable), keeping the command only if it holds no secret.
+    public init(messageID: String, command: EmailCommand?, reason: String, attempts: Int, failedAt: Date) {
         self.messageID = messageID
-        self.command = command
+        self.template = command?.template
+        self.to = command?.to
+        self.command = command.flatMap { $0.template.carriesSecret ? nil : $0 }
         self.reason = reason
         self.attempts = attempts
         self.failedAt = failedAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case command, reason, attempts
+        case template, to, command, reason, attempts
         case messageID = "message_id"
         case failedAt = "failed_at"
     }
+}
+
+/// `tollgate-notifier dead-letters retry ID`: the running Notifier sends the letter again itself
+/// (the operator's command cannot publish emails).
+public struct DeadLetterRetry: Codable, Sendable, Equatable {
+    public let messageID: String
+
+    public init(messageID: String) { self.messageID = messageID }
+
+    enum CodingKeys: String, CodingKey { case messageID = "message_id" }
 }

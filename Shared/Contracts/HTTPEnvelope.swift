@@ -13,10 +13,9 @@ public enum EnvelopeHeader {
     public static let cookie = "Tollgate-Cookie"
     public static let userAgent = "Tollgate-User-Agent"
     public static let contentType = "Content-Type"
-    /// The verified principal; present only on requests whose token the gateway verified.
-    public static let principalUser = "Tollgate-Principal-User"
-    public static let principalSession = "Tollgate-Principal-Session"
-    public static let principalRole = "Tollgate-Principal-Role"
+    /// The access token the gateway verified, on signed-in routes only. Services verify it again
+    /// rather than take the gateway's word: a stolen gateway credential alone cannot act as a user.
+    public static let accessToken = "Tollgate-Access-Token"
 
     // Reply metadata, set by the service.
     public static let status = "Tollgate-Status"

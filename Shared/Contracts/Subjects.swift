@@ -83,6 +83,10 @@ public struct Subjects: Sendable, Equatable {
     /// Billing's audit entries (`AuditQuery` → `[AuditEntry]`), merged by Auth for `/admin/audit`. Internal.
     public var billingAudit: String { "\(prefix).billing.internal.audit" }
 
+    /// `tollgate-notifier dead-letters retry` asks the running Notifier to deliver a dead letter
+    /// again (`DeadLetterRetry` → its outcome). Internal.
+    public var notifierDeadLetterRetry: String { "\(prefix).notifier.internal.dead-letter-retry" }
+
     /// Readiness: every service answers a request here.
     public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
 
@@ -99,6 +103,9 @@ public struct Subjects: Sendable, Equatable {
     public var stripeSubjects: String { "\(prefix).stripe.>" }
     /// A verified Stripe event, by type (`invoice.paid` → `<prefix>.stripe.event.invoice.paid`);
     /// a type with characters a subject cannot hold is filed under `other`.
+    /// What Webhook publishes: every verified event's subject starts so.
+    public var stripeEventSubjects: String { "\(prefix).stripe.event.>" }
+
     public func stripeEvent(type: String) -> String {
         let usable = !type.isEmpty && type.count <= 100
             && type.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }
@@ -117,6 +124,9 @@ public struct Subjects: Sendable, Equatable {
     public var jwksBucket: String { "\(safePrefix)_jwks" }
     public var revocationsBucket: String { "\(safePrefix)_revocations" }
     public var entitlementsBucket: String { "\(safePrefix)_entitlements" }
+
+    /// The JetStream stream that holds a key-value bucket.
+    public static func streamName(ofBucket bucket: String) -> String { "KV_\(bucket)" }
 
     /// Stream and bucket names may not contain dots; the default prefix keeps the documented names.
     private var safePrefix: String { prefix.replacingDots() }

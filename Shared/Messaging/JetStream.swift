@@ -131,7 +131,12 @@ public final class JetStream: @unchecked Sendable {
         try await PullConsumer.open(jetStream: self, settings: settings)
     }
 
-    /// Opens a key-value bucket, creating it if needed.
+    /// Opens a bucket someone else owns; fails when it does not exist (yet).
+    public func existingKeyValue(_ name: String) async throws(NatsError) -> KeyValueBucket {
+        try await KeyValueBucket.openExisting(jetStream: self, name: name)
+    }
+
+    /// Opens a key-value bucket, creating it if needed (its owner's call).
     public func keyValue(_ settings: KeyValueSettings) async throws(NatsError) -> KeyValueBucket {
         try await KeyValueBucket.open(jetStream: self, settings: settings)
     }

@@ -67,6 +67,19 @@ public final class KeyValueBucket: @unchecked Sendable {
         return KeyValueBucket(store: store.pointer, jetStream: jetStream, name: settings.bucket)
     }
 
+    /// Binds to a bucket that exists, without trying to create it (for identities that may only
+    /// read it: a create they may not make would wait for the JetStream timeout).
+    static func openExisting(jetStream: JetStream, name: String) async throws(NatsError) -> KeyValueBucket {
+        let context = UnsafeSendableHandle(jetStream.context)
+        let store = try await BlockingCalls.run { () throws(NatsError) -> UnsafeSendableHandle in
+            var store: OpaquePointer? = nil
+            try NatsError.check(js_KeyValue(&store, context.pointer, name), "open bucket \(name)")
+            guard let store else { throw NatsError(.jetStream, "libnats returned no bucket") }
+            return UnsafeSendableHandle(store)
+        }
+        return KeyValueBucket(store: store.pointer, jetStream: jetStream, name: name)
+    }
+
     /// The current value, or nil when the key has none (never set, deleted or expired).
     public func get(_ key: String) async throws(NatsError) -> Data? {
         let store = UnsafeSendableHandle(self.store)

@@ -11,47 +11,121 @@ public final class NatsConnection: @unchecked Sendable {
     private let events: ConnectionEvents
     public let logger: Logger
 
-    private init(handle: OpaquePointer, events: ConnectionEvents, logger: Logger) throws(NatsError) {
+    private init(handle: OpaquePointer, events: ConnectionEvents, inboxPrefix: String, logger: Logger) throws(NatsError) {
         self.handle = handle
         self.events = events
         self.logger = logger
-        self.replies = try ReplyInbox(connection: handle)
+        self.replies = try ReplyInbox(connection: handle, inboxPrefix: inboxPrefix)
     }
 
-    /// Connects, waiting as long as it takes for the server to come up (retrying with jitter).
-    public static func connect(url: String, name: String, logger: Logger) async throws -> NatsConnection {
-        let events = ConnectionEvents(logger: logger)
-        let handle = try await BlockingCalls.run { () throws(NatsError) -> UnsafeSendableHandle in
-            var options: OpaquePointer? = nil
-            try NatsError.check(natsOptions_Create(&options), "create options")
-            defer { natsOptions_Destroy(options) }
-            try NatsError.check(natsOptions_SetURL(options, url), "set url \(url)")
-            natsOptions_SetName(options, name)
-            natsOptions_SetMaxReconnect(options, -1)
-            natsOptions_SetReconnectWait(options, 250)
-            natsOptions_SetReconnectJitter(options, 250, 1000)
-            // Without SendAsap every request waits about 1 ms for libnats' flusher thread.
-            natsOptions_SetSendAsap(options, true)
-            natsOptions_SetRetryOnFailedConnect(options, true, nil, nil)
-            // Requests and publishes made while disconnected are held up to this many bytes.
-            natsOptions_SetReconnectBufSize(options, 8 * 1024 * 1024)
-            // libnats calls these on its own thread, possibly after this object is gone: the events box
-            // is retained here and released by the closed callback, which libnats calls last.
-            let closure = Unmanaged.passRetained(events).toOpaque()
-            natsOptions_SetDisconnectedCB(options, disconnectedCallback, closure)
-            natsOptions_SetReconnectedCB(options, reconnectedCallback, closure)
-            natsOptions_SetClosedCB(options, closedCallback, closure)
-            var connection: OpaquePointer? = nil
-            try NatsError.check(natsConnection_Connect(&connection, options), "connect to \(url)")
-            guard let connection else { throw NatsError(.connectionFailed, "libnats returned no connection") }
-            return UnsafeSendableHandle(connection)
+    /// Connects, waiting as long as it takes for the server to come up (retrying with jitter), but
+    /// failing at once when the server refuses the credentials or the TLS set-up: that is a
+    /// configuration mistake, and waiting would only hide it.
+    public static func connect(_ options: NatsClientOptions, logger: Logger) async throws -> NatsConnection {
+        var attempts = 0
+        while true {
+            attempts += 1
+            switch try await attempt(options, logger: logger) {
+            case .connected(let connection):
+                return connection
+            case .serverUnavailable(let error) where error.message.contains(zeroLeadingSignature):
+                continue
+            case .serverUnavailable(let error):
+                if attempts == 1 || attempts % 20 == 0 {
+                    logger.warning(
+                        "waiting for NATS", metadata: ["url": "\(options.url)", "attempts": "\(attempts)", "error": "\(error)"])
+                }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 250...750)))
+            }
         }
+    }
+
+    private enum Attempt {
+        case connected(NatsConnection)
+        case serverUnavailable(NatsError)
+    }
+
+    private static func attempt(_ options: NatsClientOptions, logger: Logger) async throws -> Attempt {
+        let events = ConnectionEvents(logger: logger, credentials: options.credentials)
+        let registration = CallbackRegistry.shared.register(events)
+        let outcome: Result<UnsafeSendableHandle, NatsError>
         do {
-            return try NatsConnection(handle: handle.pointer, events: events, logger: logger)
+            outcome = try await connectOnce(options, registration: registration)
         } catch {
-            natsConnection_Destroy(handle.pointer)
+            CallbackRegistry.shared.forget(registration)
             throw error
         }
+        switch outcome {
+        case .success(let handle):
+            do {
+                return .connected(
+                    try NatsConnection(
+                        handle: handle.pointer, events: events, inboxPrefix: options.inboxPrefix, logger: logger))
+            } catch {
+                natsConnection_Destroy(handle.pointer)
+                throw error
+            }
+        case .failure(let error):
+            CallbackRegistry.shared.forget(registration)
+            return .serverUnavailable(error)
+        }
+    }
+
+    /// One connection attempt on a Dispatch thread (libnats' connect blocks): connected, or the
+    /// server cannot be reached (try again), or a refusal that waiting will not cure (thrown).
+    private static func connectOnce(_ options: NatsClientOptions, registration: CallbackRegistry.Registration)
+        async throws(NatsError) -> Result<UnsafeSendableHandle, NatsError>
+    {
+        try await BlockingCalls.run { () throws(NatsError) -> Result<UnsafeSendableHandle, NatsError> in
+            var handle: OpaquePointer? = nil
+            try NatsError.check(natsOptions_Create(&handle), "create options")
+            guard let natsOptions = handle else { throw NatsError(.other, "libnats returned no options") }
+            defer { natsOptions_Destroy(natsOptions) }
+            try NatsError.check(natsOptions_SetURL(natsOptions, options.url), "set url \(options.url)")
+            natsOptions_SetName(natsOptions, options.name)
+            natsOptions_SetMaxReconnect(natsOptions, -1)
+            natsOptions_SetReconnectWait(natsOptions, 250)
+            natsOptions_SetReconnectJitter(natsOptions, 250, 1000)
+            // Without SendAsap every request waits about 1 ms for libnats' flusher thread.
+            natsOptions_SetSendAsap(natsOptions, true)
+            // Requests and publishes made while disconnected are held up to this many bytes.
+            natsOptions_SetReconnectBufSize(natsOptions, 8 * 1024 * 1024)
+            try NatsError.check(
+                natsOptions_SetCustomInboxPrefix(natsOptions, options.inboxPrefix), "set inbox prefix \(options.inboxPrefix)")
+            try NatsError.check(
+                natsOptions_SetNKey(natsOptions, options.credentials.publicKey, signNonce, registration.closure),
+                "set nkey")
+            if options.wantsTLS || options.caFile != nil {
+                try NatsError.check(natsOptions_SetSecure(natsOptions, true), "enable TLS")
+            }
+            if let caFile = options.caFile {
+                try NatsError.check(
+                    natsOptions_LoadCATrustedCertificates(natsOptions, caFile), "load certificate authorities from \(caFile)")
+            }
+            // libnats calls these on its own threads, possibly after this object is gone: they find
+            // the events through the registry, which forgets them when the connection closes.
+            natsOptions_SetDisconnectedCB(natsOptions, disconnectedCallback, registration.closure)
+            natsOptions_SetReconnectedCB(natsOptions, reconnectedCallback, registration.closure)
+            natsOptions_SetClosedCB(natsOptions, closedCallback, registration.closure)
+            natsOptions_SetErrorHandler(natsOptions, asyncErrorCallback, registration.closure)
+            var connection: OpaquePointer? = nil
+            let status = natsConnection_Connect(&connection, natsOptions)
+            if status == NATS_OK, let connection { return .success(UnsafeSendableHandle(connection)) }
+            let error = NatsError.connectFailure(status, url: options.url, credentials: options.credentials)
+            if error.message.contains(zeroLeadingSignature) { return .failure(error) }
+            switch status {
+            case NATS_NO_SERVER, NATS_TIMEOUT, NATS_IO_ERROR, NATS_STALE_CONNECTION, NATS_CONNECTION_CLOSED:
+                return .failure(error)
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// The server's latest refusal of something this connection sent (a permissions violation),
+    /// as libnats reported it; nil when there was none.
+    public var lastRefusal: String? {
+        events.lastRefusal.withLock { $0 }
     }
 
     public var isConnected: Bool {
@@ -143,23 +217,80 @@ extension Duration {
 
 final class ConnectionEvents: Sendable {
     let logger: Logger
+    let credentials: NatsCredentials
     /// Set when this side closes: libnats reports that as a disconnection too, which is no news.
     let closing = Atomic<Bool>(false)
-    init(logger: Logger) { self.logger = logger }
+    /// The server's latest refusal of something this connection did (a permissions violation).
+    let lastRefusal = Mutex<String?>(nil)
+
+    init(logger: Logger, credentials: NatsCredentials) {
+        self.logger = logger
+        self.credentials = credentials
+    }
+}
+
+private func events(_ closure: UnsafeMutableRawPointer?) -> ConnectionEvents? {
+    CallbackRegistry.shared.events(closure)
 }
 
 private func disconnectedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
-    guard let closure else { return }
-    let events = Unmanaged<ConnectionEvents>.fromOpaque(closure).takeUnretainedValue()
+    guard let events = events(closure) else { return }
     if !events.closing.load(ordering: .relaxed) { events.logger.warning("disconnected from NATS") }
 }
 
 private func closedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
-    guard let closure else { return }
-    Unmanaged<ConnectionEvents>.fromOpaque(closure).release()
+    CallbackRegistry.shared.forget(closure)
 }
 
 private func reconnectedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
-    guard let closure else { return }
-    Unmanaged<ConnectionEvents>.fromOpaque(closure).takeUnretainedValue().logger.info("reconnected to NATS")
+    events(closure)?.logger.info("reconnected to NATS")
+}
+
+/// Asynchronous errors: above all the server refusing a publish or a subscription this identity
+/// has no permission for. Loud, because it means a bug or an attack, never normal operation.
+private func asyncErrorCallback(
+    _ connection: OpaquePointer?, _ subscription: OpaquePointer?, _ status: natsStatus, _ closure: UnsafeMutableRawPointer?
+) {
+    guard let events = events(closure) else { return }
+    var text: UnsafePointer<CChar>? = nil
+    if let connection { _ = natsConnection_GetLastError(connection, &text) }
+    let last = text.map { String(cString: $0) } ?? ""
+    let detail = last.isEmpty ? String(cString: natsStatus_GetText(status)) : last
+    guard status == NATS_NOT_PERMITTED || detail.contains("Permissions Violation") else {
+        events.logger.warning("NATS reported an error", metadata: ["error": "\(detail)"])
+        return
+    }
+    events.lastRefusal.withLock { $0 = detail }
+    events.logger.error("NATS refused an operation", metadata: ["error": "\(detail)"])
+}
+
+/// Signs the server's nonce with the identity's seed (libnats frees the signature it is given).
+private func signNonce(
+    _ customError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ signature: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
+    _ signatureLength: UnsafeMutablePointer<Int32>?,
+    _ nonce: UnsafePointer<CChar>?,
+    _ closure: UnsafeMutableRawPointer?
+) -> natsStatus {
+    guard let events = events(closure), let nonce else { return NATS_ERR }
+    return natsSign(
+        seed: events.credentials.seed, nonce: nonce, signature: signature, length: signatureLength, customError: customError)
+}
+
+/// libnats 3.4 sends a signature that starts with a zero byte as if it were empty (it measures it
+/// as a C string), so about one connect in 256 was refused as an authentication error. Such a
+/// signature is not sent: the attempt fails with this text and is made again at once, with a new
+/// nonce and so a new signature.
+let zeroLeadingSignature = "tollgate: signature starts with a zero byte; connecting again"
+
+private func natsSign(
+    seed: String, nonce: UnsafePointer<CChar>, signature: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
+    length: UnsafeMutablePointer<Int32>?, customError: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> natsStatus {
+    let status = nats_Sign(seed, nonce, signature, length)
+    guard status == NATS_OK, let signature, let bytes = signature.pointee, bytes.pointee == 0 else { return status }
+    free(bytes)
+    signature.pointee = nil
+    customError?.pointee = strdup(zeroLeadingSignature)
+    return NATS_ERR
 }

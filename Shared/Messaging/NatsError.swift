@@ -4,6 +4,10 @@ import CNats
 public struct NatsError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Code: String, Sendable {
         case connectionFailed
+        /// The server refused the connection's credentials.
+        case authentication
+        /// TLS could not be set up (no TLS on the server, an untrusted certificate, a bad CA file).
+        case tls
         case noResponders
         case timeout
         case notFound
@@ -32,6 +36,19 @@ public struct NatsError: Error, CustomStringConvertible, Equatable, Sendable {
     {
         guard status != NATS_OK else { return }
         throw NatsError.from(status, what(), jsErrorCode: jsErrorCode)
+    }
+
+    /// Why a connection attempt failed, naming the server and the key (never the seed).
+    static func connectFailure(_ status: natsStatus, url: String, credentials: NatsCredentials) -> NatsError {
+        let base = from(status, "connect to \(url)")
+        let text = base.message.lowercased()
+        if status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED || text.contains("authorization") {
+            return NatsError(.authentication, "\(url) refused the credentials of \(credentials): \(base.message)")
+        }
+        if status == NATS_SSL_ERROR || status == NATS_SECURE_CONNECTION_WANTED || status == NATS_SECURE_CONNECTION_REQUIRED {
+            return NatsError(.tls, "TLS with \(url) failed: \(base.message)")
+        }
+        return base
     }
 
     static func from(_ status: natsStatus, _ what: String, jsErrorCode: jsErrCode = jsErrCode(0)) -> NatsError {

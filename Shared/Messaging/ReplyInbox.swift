@@ -22,15 +22,13 @@ final class ReplyInbox: @unchecked Sendable {
     /// Set once in init; destroyed by the completion callback, when libnats is done with it.
     private var subscription: OpaquePointer?
 
-    init(connection: OpaquePointer) throws(NatsError) {
+    init(connection: OpaquePointer, inboxPrefix: String) throws(NatsError) {
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tollgate.nats.request-timeouts"))
         // Activated at once: libdispatch traps when a never-resumed source is released (if init throws).
         timer.schedule(deadline: .now() + .milliseconds(10), repeating: .milliseconds(10), leeway: .milliseconds(5))
         timer.resume()
-        var inbox: UnsafeMutablePointer<CChar>? = nil
-        try NatsError.check(natsInbox_Create(&inbox), "create inbox")
-        prefix = inbox.map { String(cString: $0) } ?? "_INBOX.\(UUID().uuidString)"
-        natsInbox_Destroy(inbox)
+        // Under the identity's own inbox prefix, the only inboxes its permissions let it read.
+        prefix = "\(inboxPrefix).\(UUID().uuidString.lowercased().filter { $0 != "-" })"
         var sub: OpaquePointer? = nil
         // Retained for libnats and released by the completion callback, after the last delivery.
         let closure = Unmanaged.passRetained(self).toOpaque()

@@ -55,4 +55,28 @@ extension JetStream {
                 jsErrorCode: code)
         }
     }
+
+    /// Removes one message and overwrites it where it was stored, so its bytes are gone from disk
+    /// too (JetStream's secure erase). Sent as a plain request: it runs for every delivered email,
+    /// and libnats' call for it would hold a thread while it waits.
+    public func eraseMessage(in stream: String, sequence: UInt64) async throws(NatsError) {
+        let reply: NatsMessage
+        do {
+            reply = try await connection.request(
+                "$JS.API.STREAM.MSG.DELETE.\(stream)", payload: Data("{\"seq\":\(sequence)}".utf8), timeout: timeout)
+        } catch let error as NatsError {
+            throw NatsError(error.code, "erase message \(sequence) of \(stream): \(error.message)")
+        } catch {
+            throw NatsError(.other, "erase message \(sequence) of \(stream): \(error)")
+        }
+        struct Answer: Decodable {
+            struct Refusal: Decodable { let description: String? }
+            let success: Bool?
+            let error: Refusal?
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: reply.payload), answer.success == true else {
+            let detail = (try? JSONDecoder().decode(Answer.self, from: reply.payload))?.error?.description ?? "refused"
+            throw NatsError(.jetStream, "erase message \(sequence) of \(stream): \(detail)")
+        }
+    }
 }

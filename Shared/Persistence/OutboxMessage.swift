@@ -27,7 +27,11 @@ public final class OutboxMessage: Model, @unchecked Sendable {
 
     /// Adds a message to the outbox on `database` (pass the transaction of the change it announces).
     public static func enqueue(subject: String, payload: some Encodable, on database: any Database) async throws {
-        let data = try JSONEncoder().encode(payload)
+        try await enqueue(subject: subject, data: try JSONEncoder().encode(payload), on: database)
+    }
+
+    /// Adds a message whose payload is already encoded (a sealed email).
+    public static func enqueue(subject: String, data: Data, on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else {
             try await OutboxMessage(subject: subject, payload: data).create(on: database)
             return
@@ -76,4 +80,16 @@ public struct IndexPendingOutboxMessages: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.raw("DROP INDEX outbox_messages_pending").run()
     }
+}
+
+/// Rows the relay published before it deleted them on acknowledgement: they held emails in clear.
+public struct PruneSentOutboxMessages: AsyncMigration {
+    public init() {}
+
+    public func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("DELETE FROM \(ident: OutboxMessage.schema) WHERE published_at IS NOT NULL").run()
+    }
+
+    public func revert(on database: any Database) async throws {}
 }

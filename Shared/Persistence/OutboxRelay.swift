@@ -4,9 +4,10 @@ import Logging
 import ServiceLifecycle
 import TollgateMessaging
 
-/// Publishes outbox rows to JetStream in creation order, with `Nats-Msg-Id` = the row id, and marks
-/// a row published only after JetStream's acknowledgement. A crash between the two republishes the
-/// row, and JetStream drops the duplicate by its id.
+/// Publishes outbox rows to JetStream in creation order, with `Nats-Msg-Id` = the row id, and
+/// deletes a row only after JetStream's acknowledgement (a sent row would only keep what it
+/// announced, a sealed email among them, at rest for nothing). A crash between the two republishes
+/// the row, and JetStream drops the duplicate by its id.
 public final class OutboxRelay: Service, Sendable {
     private let database: ServiceDatabase
     private let jetStream: JetStream
@@ -69,7 +70,7 @@ public final class OutboxRelay: Service, Sendable {
                     sent.append(message.id)
                 }
             } catch {
-                try await markPublished(sent)
+                try await removePublished(sent)
                 if let failed = batch.dropFirst(sent.count).first {
                     try? await sql.raw("""
                         UPDATE \(ident: OutboxMessage.schema) SET attempts = attempts + 1, last_error = \(bind: String(describing: error))
@@ -78,17 +79,17 @@ public final class OutboxRelay: Service, Sendable {
                 }
                 throw error
             }
-            try await markPublished(sent)
+            try await removePublished(sent)
             published += sent.count
             // A short batch was all there was; rows committed since wake the relay again.
             if batch.count < batchSize { return published }
         }
     }
 
-    private func markPublished(_ ids: [UUID]) async throws {
+    private func removePublished(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         try await database.sql.raw("""
-            UPDATE \(ident: OutboxMessage.schema) SET published_at = \(bind: Date()) WHERE id IN (\(binds: ids))
+            DELETE FROM \(ident: OutboxMessage.schema) WHERE id IN (\(binds: ids))
             """).run()
     }
 

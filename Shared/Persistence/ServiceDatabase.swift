@@ -61,6 +61,22 @@ public final class ServiceDatabase: Sendable {
         return database
     }
 
+    /// Opens the database and hands it to `assemble`; if assembling throws (NATS refuses, a bucket
+    /// cannot be made), the database is shut down before the error goes on, so that a failed
+    /// start ends with its message rather than a crash in the pool's deinit.
+    public static func open<Assembled>(
+        url: String, migrations: [any Migration], logger: Logger,
+        then assemble: (ServiceDatabase) async throws -> Assembled
+    ) async throws -> Assembled {
+        let database = try await open(url: url, migrations: migrations, logger: logger)
+        do {
+            return try await assemble(database)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
     /// The database handle queries run on.
     public var database: any Database {
         // `database(…)` only returns nil after shutdown, which callers never outlive.

@@ -13,8 +13,6 @@ public struct HTTPFailure: Error, Sendable, Equatable {
     public static func == (lhs: HTTPFailure, rhs: HTTPFailure) -> Bool {
         lhs.status == rhs.status && lhs.detail == rhs.detail
     }
-
-    public static let unauthorized = HTTPFailure(401, "Not authenticated")
 }
 
 /// Request validation failed: answered 422 with `{"errors": {field: message}}`.

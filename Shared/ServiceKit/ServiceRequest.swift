@@ -13,12 +13,15 @@ public struct ServiceRequest: Sendable {
     public let userAgent: String?
     public let cookies: [String: String]
     public let body: Data
-    public let principal: Principal?
+    /// The access token the gateway forwarded (signed-in routes only); not yet believed.
+    public let accessToken: String?
+    /// The caller, once the router has verified `accessToken` itself (`onAuthenticated`, `onAdmin`).
+    public private(set) var principal: Principal?
 
     public init(
         method: String = "GET", path: String = "/", pathParameters: [String: String] = [:],
         query: [String: String] = [:], clientIP: String? = nil, requestID: String? = nil, userAgent: String? = nil,
-        cookies: [String: String] = [:], body: Data = Data(), principal: Principal? = nil
+        cookies: [String: String] = [:], body: Data = Data(), accessToken: String? = nil, principal: Principal? = nil
     ) {
         self.method = method
         self.path = path
@@ -29,18 +32,12 @@ public struct ServiceRequest: Sendable {
         self.userAgent = userAgent
         self.cookies = cookies
         self.body = body
+        self.accessToken = accessToken
         self.principal = principal
     }
 
     init(message: NatsMessage) {
         let headers = message.headers
-        var principal: Principal?
-        if let user = headers[EnvelopeHeader.principalUser], let userID = UUID(uuidString: user),
-            let session = headers[EnvelopeHeader.principalSession]
-        {
-            principal = Principal(
-                userID: userID, sessionID: session, role: headers[EnvelopeHeader.principalRole] ?? "user")
-        }
         let parameters = headers[EnvelopeHeader.pathParameters].flatMap {
             try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
         }
@@ -54,7 +51,14 @@ public struct ServiceRequest: Sendable {
             userAgent: headers[EnvelopeHeader.userAgent],
             cookies: CookieHeader.parse(headers[EnvelopeHeader.cookie] ?? ""),
             body: message.payload,
-            principal: principal)
+            accessToken: headers[EnvelopeHeader.accessToken])
+    }
+
+    /// This request with its caller proven.
+    func proven(as principal: Principal) -> ServiceRequest {
+        var copy = self
+        copy.principal = principal
+        return copy
     }
 
     /// Decodes the JSON body; malformed or mistyped input becomes a `ValidationFailure` (422).

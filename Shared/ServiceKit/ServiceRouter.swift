@@ -14,13 +14,19 @@ public final class ServiceRouter: Service, @unchecked Sendable {
     private let service: ServiceName
     private let subjects: Subjects
     private let logger: Logger
+    private let access: AccessCheck?
     private var handlers: [(subject: String, handler: Handler)] = []
 
-    public init(connection: NatsConnection, service: ServiceName, subjects: Subjects, logger: Logger) {
+    /// `access`: how this service verifies the access tokens of signed-in routes itself (nil for a
+    /// service that has none).
+    public init(
+        connection: NatsConnection, service: ServiceName, subjects: Subjects, logger: Logger, access: AccessCheck? = nil
+    ) {
         self.connection = connection
         self.service = service
         self.subjects = subjects
         self.logger = logger
+        self.access = access
         on(subjects.ping(service)) { [service] _ in
             .json(200, ["service": service.rawValue, "status": "ok"])
         }
@@ -31,13 +37,27 @@ public final class ServiceRouter: Service, @unchecked Sendable {
         handlers.append((subject, handler))
     }
 
-    /// Adds a handler for a route the gateway guards: it receives the verified principal.
+    /// Adds a handler for a signed-in route: it runs only for a request whose access token this
+    /// service verified itself (signature, expiry, revocations), and receives its principal.
     public func onAuthenticated(
         _ subject: String, _ handler: @escaping @Sendable (ServiceRequest, Principal) async throws -> ServiceResponse
     ) {
+        guard let access else { preconditionFailure("\(subject): a signed-in route needs the router's AccessCheck") }
         on(subject) { request in
-            guard let principal = request.principal else { throw HTTPFailure.unauthorized }
-            return try await handler(request, principal)
+            let principal = try await access.principal(of: request)
+            return try await handler(request.proven(as: principal), principal)
+        }
+    }
+
+    /// Adds a handler for an administrators' route: as `onAuthenticated`, and the token's `admin`
+    /// role must not have been withdrawn since it was issued.
+    public func onAdmin(
+        _ subject: String, _ handler: @escaping @Sendable (ServiceRequest, Principal) async throws -> ServiceResponse
+    ) {
+        guard let access else { preconditionFailure("\(subject): an admin route needs the router's AccessCheck") }
+        on(subject) { request in
+            let principal = try await access.administrator(of: request)
+            return try await handler(request.proven(as: principal), principal)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import TollgateConfig
+import TollgateContracts
 import TollgateMessaging
 
 /// Start-up helpers every executable shares.
@@ -28,11 +29,24 @@ public enum ServiceRuntime {
         try await group.run()
     }
 
-    /// Connects to NATS, logging while it waits for the server.
-    public static func connect(config: CommonConfig, name: String, logger: Logger) async throws -> NatsConnection {
-        logger.info("connecting to NATS", metadata: ["url": "\(redactedURL(config.natsURL))"])
-        let connection = try await NatsConnection.connect(url: config.natsURL, name: name, logger: logger)
-        logger.info("connected to NATS")
-        return connection
+    /// Connects to NATS as `identity`, logging while it waits for the server. Missing credentials
+    /// are a `ConfigurationError`; credentials the server refuses end the wait at once.
+    public static func connect(config: CommonConfig, identity: BusIdentity, name: String, logger: Logger) async throws
+        -> NatsConnection
+    {
+        let options = try config.natsOptions(identity: identity, name: name)
+        logger.info(
+            "connecting to NATS",
+            metadata: ["url": "\(redactedURL(config.natsURL))", "identity": "\(identity.rawValue)", "key": "\(options.credentials.publicKey)"])
+        do {
+            let connection = try await NatsConnection.connect(options, logger: logger)
+            logger.info("connected to NATS")
+            return connection
+        } catch let error as NatsError where error.code == .authentication {
+            let variable = identity.isOperatorCommand ? "TOLLGATE_NATS_CLI_SEED" : "TOLLGATE_NATS_SEED"
+            throw ConfigurationError(problems: ["\(variable): \(error.message)"])
+        } catch let error as NatsError where error.code == .tls {
+            throw ConfigurationError(problems: ["NATS_URL / TOLLGATE_NATS_CA_FILE: \(error.message)"])
+        }
     }
 }

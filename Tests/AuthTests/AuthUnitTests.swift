@@ -1,7 +1,7 @@
 import AuthService
 import Crypto
 import Foundation
-import GatewayService
+import TollgateServiceKit
 import Testing
 import TollgateConfig
 import TollgateSecurity
@@ -50,7 +50,7 @@ struct AuthUnitTests {
         #expect(header?["alg"] as? String == "EdDSA")
         #expect(header?["kid"] as? String == newest.kid)
 
-        let state = SharedState()
+        let state = TokenState()
         let verifier = AccessTokenVerifier(state: state, issuer: "tg", audience: "app")
         #expect(throws: TokenRejection.unknownKey) { try verifier.verify(token) }
         state.setKey(try newest.publicJWK(), kid: newest.kid)

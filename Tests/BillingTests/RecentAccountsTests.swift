@@ -23,7 +23,8 @@ struct RecentAccountsTests {
             let me = try await system.client.get("/me", token: token)
             let userID = try #require((me.json["id"] as? String).flatMap(UUID.init(uuidString:)))
 
-            let connection = try await NatsConnection.connect(url: system.nats.url, name: "test", logger: Logger(label: "test"))
+            // Billing asks Auth, so the test does too, as Billing.
+            let connection = try await system.connect(as: .billing)
             let accounts = RecentAccounts(
                 directory: AccountDirectory(auth: InternalRequest(connection: connection, service: "account"), subjects: system.subjects))
             let listener = Task { try await accounts.changeListener(connection: connection, subjects: system.subjects).run() }

@@ -77,7 +77,8 @@ struct AccessTokenTests {
             let sessionToken = try forge.sign(forge.claims(userID: userID, sessionID: sessionID))
             #expect(try await system.client.get("/me", token: sessionToken).status == 200)
 
-            let connection = try await NatsConnection.connect(url: system.nats.url, name: "test", logger: .init(label: "t"))
+            // Revocations are Auth's to write.
+            let connection = try await system.connect(as: .auth)
             let bucket = try await connection.jetStream().keyValue(SharedBuckets.revocations(system.subjects))
             let revokedAt = Int64(Date().timeIntervalSince1970) + 1
             try await bucket.put(Revocation.sessionKey(sessionID), JSONEncoder().encode(Revocation(revokedAt: revokedAt)))

@@ -89,7 +89,7 @@ struct GatewayBehaviourTests {
         ]
         try await TestSystem.with(options) { system in
             // Something listens (so not 503) but never replies.
-            let connection = try await NatsConnection.connect(url: system.nats.url, name: "silent", logger: .init(label: "t"))
+            let connection = try await system.connectHarness()
             let silent = try connection.subscribe(system.subjects.route("test.slow"))
             try await connection.flush()
             let started = ContinuousClock.now
@@ -157,7 +157,7 @@ struct GatewayBehaviourTests {
             // The revocations watch survived the restart: a revocation made now still reaches the gateway.
             let doomedUser = try await SessionTests.signIn(system, "doomed")
             let (userID, doomed) = (doomedUser.userID, doomedUser.token)
-            let connection = try await NatsConnection.connect(url: nats.url, name: "test", logger: .init(label: "t"))
+            let connection = try await system.connect(as: .auth)
             let bucket = try await connection.jetStream().keyValue(SharedBuckets.revocations(system.subjects))
             try await bucket.put(
                 Revocation.userKey(userID), JSONEncoder().encode(Revocation(revokedAt: Int64(Date().timeIntervalSince1970) + 1)))

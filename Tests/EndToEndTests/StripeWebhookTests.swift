@@ -23,7 +23,7 @@ struct StripeWebhookTests {
     }
 
     static func stored(_ system: TestSystem) async throws -> [StoredMessage] {
-        let connection = try await NatsConnection.connect(url: system.nats.url, name: "test-stripe", logger: Logger(label: "test"))
+        let connection = try await system.connectHarness()
         let messages = try await connection.jetStream().storedMessages(in: system.subjects.stripeStream)
         await connection.drain()
         return messages

@@ -25,7 +25,7 @@ struct UserCacheInvalidationTests {
             #expect(try await system.client.get("/me", token: token).json["username"] as? String == "cached")
 
             // until the change is announced.
-            let connection = try await NatsConnection.connect(url: system.nats.url, name: "other-auth", logger: Logger(label: "t"))
+            let connection = try await system.connect(as: .auth)
             try connection.publish(system.subjects.authUserChanged, payload: Data(userID.uppercased().utf8))
             try await connection.flush()
             let renamed = try await eventually("renamed user") {

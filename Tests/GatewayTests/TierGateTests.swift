@@ -8,7 +8,7 @@ import TollgateContracts
 struct TierGateTests {
     @Test("no entitlement or an expired one is 402; a lower tier 403; equal or higher passes")
     func decisions() {
-        let state = SharedState()
+        let state = EntitlementState()
         let gate = TierGate(state: state)
         let now = Date(timeIntervalSince1970: 1_000_000)
         let user = "6c4af3a8-8cbc-4a8e-b8af-6380095a09c0"

@@ -123,12 +123,12 @@ struct NatsCoreTests {
         try await server.start()
         let warnings = CapturedWarnings()
         let logger = Logger(label: "nats-test") { _ in warnings }
-        let closedOnPurpose = try await NatsConnection.connect(url: server.url, name: "on-purpose", logger: logger)
+        let closedOnPurpose = try await NatsConnection.connect(server.harnessOptions(name: "on-purpose"), logger: logger)
         await closedOnPurpose.drain()
         try await Task.sleep(for: .milliseconds(200))
         #expect(warnings.messages.isEmpty, "\(warnings.messages)")
 
-        let lost = try await NatsConnection.connect(url: server.url, name: "lost", logger: logger)
+        let lost = try await NatsConnection.connect(server.harnessOptions(name: "lost"), logger: logger)
         server.stop()
         let reported = try await eventually("a warning") { warnings.messages.contains("disconnected from NATS") ? true : nil }
         #expect(reported)

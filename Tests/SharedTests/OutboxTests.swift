@@ -52,11 +52,11 @@ struct OutboxTests {
                     subject: nats.subject("note"), payload: Data("\(index)".utf8), createdAt: start.addingTimeInterval(Double(index))
                 ).create(on: database.database)
             }
+            let rows = try await OutboxMessage.query(on: database.database).sort(\.$createdAt).all()
             let relay = OutboxRelay(database: database, jetStream: jetStream, logger: Logger(label: "test"))
             #expect(try await relay.publishPending(batchSize: 2) == 5)
             #expect(try await relay.publishPending() == 0)
-            let rows = try await OutboxMessage.query(on: database.database).sort(\.$createdAt).all()
-            #expect(rows.allSatisfy { $0.publishedAt != nil })
+            #expect(try await OutboxMessage.query(on: database.database).count() == 0, "a published row is deleted")
 
             let consumer = try await jetStream.pullConsumer(
                 PullConsumerSettings(stream: stream.name, durableName: "reader", filterSubject: nats.subject(">")))
@@ -69,9 +69,10 @@ struct OutboxTests {
             #expect(seen.map(\.0) == ["0", "1", "2", "3", "4"])
             #expect(seen.map(\.1) == rows.map { $0.id?.uuidString })
 
-            // The process died after publishing but before marking the row: it is sent again, and dropped.
-            rows[0].publishedAt = nil
-            try await rows[0].save(on: database.database)
+            // The process died after publishing but before deleting the row: it is sent again, and dropped.
+            let again = OutboxMessage(subject: rows[0].subject, payload: rows[0].payload, createdAt: rows[0].createdAt)
+            again.id = rows[0].id
+            try await again.create(on: database.database)
             #expect(try await relay.publishPending() == 1)
             let extra = Task {
                 var iterator = consumer.makeAsyncIterator()

@@ -1,18 +1,45 @@
 import Foundation
+import Logging
 import Synchronization
+import TollgateBusAccess
+import TollgateMessaging
+import TollgateSecurity
 
-/// A real `nats-server` with JetStream, on a free loopback port, storing under a temporary folder.
-/// It can be stopped and started again on the same port and store (to test reconnection).
+/// A real `nats-server` with JetStream, on a loopback port it picks itself, storing under a temporary folder,
+/// with authentication on: it knows only the users registered with `authorize` (each test
+/// system's identities, with the permissions `BusPermissions` gives them) and a harness user for
+/// the messaging tests, and refuses everyone else. Registering rewrites its authorization file
+/// and reloads it. It can be stopped and started again on the same port and store (to test
+/// reconnection).
 public final class NatsServerProcess: Sendable {
-    public let port: Int
+    /// The port the server chose at its first start, kept for every restart.
+    private let chosenPort = Mutex<Int?>(nil)
+    public var port: Int { chosenPort.withLock { $0 } ?? 0 }
     public let storeDirectory: TemporaryDirectory
+    /// A user with no limits, for tests of the messaging layer itself (not of the permissions).
+    public let harness = NKey.generateUser()
     private let process = Mutex<Process?>(nil)
+    private let registry = AuthorizationRegistry()
+    private let tls: TLSFiles?
 
-    public var url: String { "nats://127.0.0.1:\(port)" }
+    /// The certificate and key a `tls://` server presents, and the CA file that trusts it.
+    public struct TLSFiles: Sendable {
+        public let certificate: String
+        public let key: String
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
+    }
 
-    public init() throws {
-        port = try FreePort.next()
+    public var url: String { "\(tls == nil ? "nats" : "tls")://127.0.0.1:\(port)" }
+    var configPath: String { storeDirectory.path + "/server.conf" }
+    var authorizationPath: String { storeDirectory.path + "/authorization.conf" }
+
+    public init(tls: TLSFiles? = nil) throws {
         storeDirectory = try TemporaryDirectory("tollgate-nats")
+        self.tls = tls
+        try writeAuthorization([])
     }
 
     /// Starts a server for the whole test process, shared by tests (each uses its own prefix).
@@ -20,17 +47,82 @@ public final class NatsServerProcess: Sendable {
         try await SharedNats.instance.get()
     }
 
+    /// Options to connect as the harness user.
+    public func harnessOptions(name: String, inboxPrefix: String = "_INBOX.harness") -> NatsClientOptions {
+        NatsClientOptions(
+            url: url, name: name, credentials: NatsCredentials(publicKey: harness.publicKey, seed: harness.seed),
+            inboxPrefix: inboxPrefix)
+    }
+
+    /// Lets these users in (replacing what `deployment` had before), and returns once the server
+    /// has taken them: `probe` connects as one of them. Before `start`, only writes the file.
+    public func authorize(deployment: String, users: [NatsAuthorization.User], probe: NatsClientOptions) async throws {
+        // Written and signalled one change at a time: a later file always holds every earlier user.
+        let running = try await registry.set(deployment, users) { all in
+            try writeAuthorization(all)
+            guard let pid = process.withLock({ $0?.processIdentifier }) else { return false }
+            kill(pid, SIGHUP)
+            return true
+        }
+        guard running else { return }
+        var logger = Logger(label: "nats-probe")
+        logger.logLevel = .critical
+        _ = try await eventually("nats-server took the users of \(deployment)", timeout: .seconds(10), every: .milliseconds(20)) {
+            let connection = try await NatsConnection.connect(probe, logger: logger)
+            await connection.drain(timeout: .milliseconds(200))
+            return true
+        }
+    }
+
+    /// The first start lets the server pick a free port (and report it in a ports file), so that
+    /// servers starting at once never race for one; later starts reuse it.
     public func start() async throws {
+        let fixedPort = chosenPort.withLock { $0 }
+        var config = """
+            host: "127.0.0.1"
+            port: \(fixedPort ?? -1)
+            ports_file_dir: "\(storeDirectory.path)"
+            jetstream { store_dir: "\(storeDirectory.path)" }
+            include "authorization.conf"
+
+            """
+        if let tls { config += "tls { cert_file: \"\(tls.certificate)\", key_file: \"\(tls.key)\" }\n" }
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: try NatsServerProcess.executable())
-        server.arguments = ["-js", "-sd", storeDirectory.path, "-a", "127.0.0.1", "-p", String(port)]
+        // Its log stays beside its store (the shared server's outlives the run, for a failure's post-mortem).
+        server.arguments = ["-c", configPath, "-l", storeDirectory.path + "/server.log"]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
         ChildProcesses.track(server.processIdentifier)
         process.withLock { $0 = server }
-        let port = self.port
+        let portsFile = "\(storeDirectory.path)/nats-server_\(server.processIdentifier).ports"
+        let port = try await eventually("nats-server reporting its port") { () -> Int? in
+            guard server.isRunning else { throw DeadlineExceeded(what: "nats-server exited at start") }
+            return fixedPort ?? Self.clientPort(inPortsFile: portsFile)
+        }
+        chosenPort.withLock { $0 = port }
         _ = try await eventually("nats-server listening on \(port)") { FreePort.isListening(port) ? true : nil }
+    }
+
+    /// `{"nats":["nats://127.0.0.1:PORT"], …}`, as nats-server writes it.
+    private static func clientPort(inPortsFile path: String) -> Int? {
+        struct Ports: Decodable { let nats: [String]? }
+        guard let data = FileManager.default.contents(atPath: path),
+            let url = (try? JSONDecoder().decode(Ports.self, from: data))?.nats?.first,
+            let colon = url.lastIndex(of: ":")
+        else { return nil }
+        return Int(url[url.index(after: colon)...])
+    }
+
+    private func writeAuthorization(_ users: [NatsAuthorization.User]) throws {
+        let harnessUser = NatsAuthorization.User(label: "test harness", publicKey: harness.publicKey, permissions: nil)
+        let text = NatsAuthorization(users: [harnessUser] + users).rendered()
+        try text.write(toFile: authorizationPath + ".new", atomically: false, encoding: .utf8)
+        guard rename(authorizationPath + ".new", authorizationPath) == 0 else {
+            throw DeadlineExceeded(what: "cannot write \(authorizationPath)")
+        }
     }
 
     public func stop() {
@@ -56,6 +148,19 @@ public final class NatsServerProcess: Sendable {
     deinit {
         stop()
         storeDirectory.remove()
+    }
+}
+
+/// The users of every deployment a server serves, changed one deployment at a time.
+actor AuthorizationRegistry {
+    private var deployments: [String: [NatsAuthorization.User]] = [:]
+
+    /// Records the change and hands every user, in a stable order, to `apply`, within the actor.
+    func set<Result>(
+        _ deployment: String, _ users: [NatsAuthorization.User], apply: ([NatsAuthorization.User]) throws -> Result
+    ) throws -> Result {
+        deployments[deployment] = users
+        return try apply(deployments.keys.sorted().flatMap { deployments[$0] ?? [] })
     }
 }
 

@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import TollgateMessaging
 
-/// A connection to the shared test nats-server, and a subject prefix no other test uses.
+/// A connection to the shared test nats-server as its harness user (for tests of the messaging
+/// layer; tests of the services connect as the services' own identities), and a subject prefix
+/// no other test uses.
 public struct TestNats: Sendable {
     public let server: NatsServerProcess
     public let connection: NatsConnection
@@ -10,7 +12,7 @@ public struct TestNats: Sendable {
 
     public static func connect() async throws -> TestNats {
         let server = try await NatsServerProcess.shared()
-        let connection = try await NatsConnection.connect(url: server.url, name: "test", logger: Logger(label: "test"))
+        let connection = try await NatsConnection.connect(server.harnessOptions(name: "test"), logger: Logger(label: "test"))
         return TestNats(
             server: server, connection: connection,
             prefix: "m" + UUID().uuidString.prefix(12).lowercased().filter { $0.isLetter || $0.isNumber })
@@ -20,7 +22,7 @@ public struct TestNats: Sendable {
 
     /// A second, independent connection to the same server.
     public func anotherConnection() async throws -> NatsConnection {
-        try await NatsConnection.connect(url: server.url, name: "test-2", logger: Logger(label: "test"))
+        try await NatsConnection.connect(server.harnessOptions(name: "test-2"), logger: Logger(label: "test"))
     }
 }
 

@@ -6,20 +6,26 @@ import Logging
 import NotifierService
 import ServiceLifecycle
 import Synchronization
+import TollgateBusAccess
+import TollgateConfig
 import TollgateContracts
 import TollgateMessaging
 import TollgatePersistence
+import TollgateSecurity
 import TollgateServiceKit
 import WebhookService
 
-/// All five services in this process, each with its own NATS connection (as separate executables
-/// would have), a real nats-server, SQLite (or PostgreSQL) databases in a temporary folder, and a
-/// prefix of its own so tests run in parallel on one server.
+/// All five services in this process, each with its own NATS connection as its own identity (as
+/// separate executables would have), a real nats-server that knows only those identities and lets
+/// each do only its own work, SQLite (or PostgreSQL) databases in a temporary folder, and a prefix
+/// of its own so tests run in parallel on one server. The credentials are made by the same code
+/// `make run` uses, into the system's data folder, and the services find them there.
 public final class TestSystem: Sendable {
     public struct Options: Sendable {
         public var extraRoutes: [RoutesFile.Route] = []
         public var extraPolicies: [String: RoutesFile.Policy] = [:]
-        /// A nats-server of the test's own (for tests that stop it); the shared one otherwise.
+        /// A nats-server the test controls (to stop and start it); by default each system gets its
+        /// own, stopped with it.
         public var nats: NatsServerProcess?
         public var authDatabaseURL: String?
         public var billingDatabaseURL: String?
@@ -37,11 +43,21 @@ public final class TestSystem: Sendable {
     public let nats: NatsServerProcess
     public let prefix: String
     public let data: TemporaryDirectory
-    public let environment: [String: String]
+    /// The variables every service reads (NATS_URL is the server's once it has started).
+    public var environment: [String: String] {
+        var environment = settings
+        environment["NATS_URL"] = nats.url
+        environment.merge(options.environment) { _, override in override }
+        return environment
+    }
+    private let settings: [String: String]
     public let subjects: Subjects
     private let options: Options
     private let running = Mutex<[ServiceName: RunningService]>([:])
     private let ports = Mutex<[ServiceName: Int]>([:])
+    /// A user with no limits within this system, for the tests' own instruments (a responder on a
+    /// test route, reading a stream to assert on it); never one of the services.
+    public let harness = NKey.generateUser()
 
     private struct RunningService: Sendable {
         let group: ServiceGroup
@@ -64,7 +80,6 @@ public final class TestSystem: Sendable {
         subjects = Subjects(prefix: prefix)
         data = try TemporaryDirectory("tollgate-system")
         var environment = [
-            "NATS_URL": nats.url,
             "TOLLGATE_PREFIX": prefix,
             "TOLLGATE_DATA_DIR": data.path,
             "TOLLGATE_HTTP_HOST": "127.0.0.1",
@@ -82,8 +97,7 @@ public final class TestSystem: Sendable {
             environment["STRIPE_SECRET_KEY"] = StripeStandIn.secretKey
             environment["STRIPE_API_BASE"] = stripe.url
         }
-        environment.merge(options.environment) { _, override in override }
-        self.environment = environment
+        settings = environment
     }
 
     /// Runs `body` with a started system and always shuts it down afterwards. With `.postgres`,
@@ -118,9 +132,16 @@ public final class TestSystem: Sendable {
 
     /// Starts every service and waits until the gateway reports ready.
     public static func start(_ options: Options = Options()) async throws -> TestSystem {
-        let nats: NatsServerProcess
-        if let own = options.nats { nats = own } else { nats = try await NatsServerProcess.shared() }
+        // A server per system, not one shared: a shared server would take each system's identities
+        // by reloading its configuration, which drops the reply permissions of other tests'
+        // requests in flight.
+        // Its identities are in the server's file before it starts, so no reload happens while
+        // requests are in flight (a reload drops their reply permissions); a server the test
+        // brings takes them by a reload before any traffic.
+        let nats = try options.nats ?? NatsServerProcess()
         let system = try TestSystem(nats: nats, options: options)
+        try await system.authorizeIdentities()
+        if options.nats == nil { try await nats.start() }
         for service in [ServiceName.auth, .billing, .notifier, .webhook, .gateway] {
             try await system.startService(service)
         }
@@ -136,10 +157,53 @@ public final class TestSystem: Sendable {
         }
     }
 
+    /// Makes the system's credentials (as `make run` does) and has the server let them in, each
+    /// identity with its permissions; the gateway may also reach the test's own routes.
+    func authorizeIdentities() async throws {
+        let report = try CredentialsFolder(layout: CredentialsLayout(dataDirectory: data.path)).prepare(subjects)
+        let extraRoutes = options.extraRoutes.map(\.subject)
+        var users = BusIdentity.allCases.compactMap { identity in
+            report.publicKeys[identity].map {
+                NatsAuthorization.User(
+                    label: "\(prefix) \(identity.rawValue)", publicKey: $0,
+                    permissions: BusPermissions.of(identity, subjects, extraRoutes: extraRoutes))
+            }
+        }
+        users.append(NatsAuthorization.User(label: "\(prefix) harness", publicKey: harness.publicKey, permissions: nil))
+        try await nats.authorize(deployment: prefix, users: users, probe: harnessOptions(name: "probe"))
+    }
+
+    /// What every executable of this system reads from its environment.
+    public var config: CommonConfig {
+        get throws { try GatewayConfig.from(environment).common }
+    }
+
+    /// How `identity` connects, read from the system's environment as the executable would.
+    public func options(as identity: BusIdentity, name: String? = nil) throws -> NatsClientOptions {
+        try config.natsOptions(identity: identity, name: name ?? "test-\(identity.rawValue)")
+    }
+
+    /// A connection of the test's own, as one of the system's identities.
+    public func connect(as identity: BusIdentity) async throws -> NatsConnection {
+        try await NatsConnection.connect(try options(as: identity), logger: Logger(label: "test-\(identity.rawValue)"))
+    }
+
+    public func harnessOptions(name: String) -> NatsClientOptions {
+        NatsClientOptions(
+            url: nats.url, name: name, credentials: NatsCredentials(publicKey: harness.publicKey, seed: harness.seed),
+            inboxPrefix: "_INBOX.\(prefix).harness")
+    }
+
+    /// A connection for the test's instruments, with no limits within this system.
+    public func connectHarness() async throws -> NatsConnection {
+        try await NatsConnection.connect(harnessOptions(name: "test-harness"), logger: Logger(label: "test-harness"))
+    }
+
     /// `notifierFaults` applies when `service` is the Notifier.
     public func startService(_ service: ServiceName, notifierFaults: DeliveryFaults = DeliveryFaults()) async throws {
         let logger = Self.logger(service)
-        let connection = try await NatsConnection.connect(url: nats.url, name: "test-\(service)", logger: logger)
+        let connection = try await NatsConnection.connect(
+            try options(as: BusIdentity(service), name: "test-\(service)"), logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let reportPort: @Sendable (Int) async -> Void = { port in portContinuation.yield(port) }
         let services: [any Service]
@@ -193,6 +257,7 @@ public final class TestSystem: Sendable {
         for service in [ServiceName.gateway, .webhook, .notifier, .billing, .auth] {
             await stopService(service)
         }
+        if options.nats == nil { nats.stop() }
         data.remove()
     }
 

@@ -21,7 +21,8 @@ struct AuthCommand: AsyncParsableCommand {
             }
             let logger = ServiceRuntime.makeLogger("tollgate-auth", level: config.common.logLevel)
             do {
-                let connection = try await ServiceRuntime.connect(config: config.common, name: "tollgate-auth", logger: logger)
+                let connection = try await ServiceRuntime.connect(
+                    config: config.common, identity: .auth, name: "tollgate-auth", logger: logger)
                 let service = try await AuthService.start(config: config, connection: connection, logger: logger)
                 try await ServiceRuntime.run(service.services, logger: logger)
                 await connection.drain()

@@ -41,8 +41,8 @@ public struct AuthConfig: Sendable {
             common: common,
             databaseURL: reader.databaseURL(
                 "TOLLGATE_AUTH_DATABASE_URL", default: common.defaultDatabaseURL(service: "auth")),
-            issuer: reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate"),
-            audience: reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate"),
+            issuer: common.jwtIssuer,
+            audience: common.jwtAudience,
             accessTokenLifetime: reader.seconds("TOLLGATE_ACCESS_TOKEN_TTL", default: .seconds(900), in: 30...86400),
             refreshTokenLifetime: reader.seconds(
                 "TOLLGATE_REFRESH_TOKEN_TTL", default: .seconds(7 * 86400), in: 60...(90 * 86400)),

@@ -14,5 +14,6 @@ public enum AuthMigrations {
         CreateOAuthTables(),
         ExtendAuditEvents(),
         IndexPendingOutboxMessages(),
+        PruneSentOutboxMessages(),
     ]
 }

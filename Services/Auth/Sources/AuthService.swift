@@ -14,128 +14,135 @@ public struct AuthService: Sendable {
     public let database: ServiceDatabase
     let userChanges: BroadcastListener
     let keyReloader: BroadcastListener
+    let access: AccessCheck
 
     /// Every long-running part, for a ServiceGroup.
-    public var services: [any Service] { [relay, userChanges, keyReloader, router] }
+    public var services: [any Service] { [relay, userChanges, keyReloader, access.service, router] }
 
     public static func start(config: AuthConfig, connection: NatsConnection, logger: Logger) async throws
         -> AuthService
     {
         let subjects = Subjects(prefix: config.common.prefix)
-        let database = try await ServiceDatabase.open(
-            url: config.databaseURL, migrations: AuthMigrations.all, logger: logger)
+        let outbox = EmailOutbox(subjects: subjects, sealer: try config.common.emailSealer())
+        return try await ServiceDatabase.open(
+            url: config.databaseURL, migrations: AuthMigrations.all, logger: logger
+        ) { database in
 
-        let jetStream = try connection.jetStream()
-        try await StreamSetup.createStreams(jetStream, subjects: subjects)
-        let keyStore = SigningKeyStore(directory: config.keysDirectory)
-        let signingKeys = try keyStore.loadOrCreate()
-        let jwks = try await jetStream.keyValue(SharedBuckets.jwks(subjects))
-        try await JWKSPublisher(bucket: jwks).publish(signingKeys)
-        let tokens = try await AccessTokenIssuer(
-            signingKeys: signingKeys, issuer: config.issuer, audience: config.audience,
-            lifetime: config.accessTokenLifetime)
+            let jetStream = try connection.jetStream()
+            try await StreamSetup.createStreams(StreamSetup.owned(by: .auth, subjects), on: jetStream)
+            let keyStore = SigningKeyStore(directory: config.keysDirectory)
+            let signingKeys = try keyStore.loadOrCreate()
+            let jwks = try await jetStream.keyValue(SharedBuckets.jwks(subjects))
+            try await JWKSPublisher(bucket: jwks).publish(signingKeys)
+            let tokens = try await AccessTokenIssuer(
+                signingKeys: signingKeys, issuer: config.issuer, audience: config.audience,
+                lifetime: config.accessTokenLifetime)
 
-        let hasher = PasswordHasher(parameters: config.argon2)
-        let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
-        let cookie = RefreshCookie(secure: config.secureCookies, maxAgeSeconds: config.refreshTokenLifetime.components.seconds)
-        let answers = TokenAnswers(cookie: cookie, refreshTokenInBody: config.starterRefreshCompat)
-        let audit = AuditLog(database: database)
-        let securityEmails = SecurityEmails(subjects: subjects, relay: relay, newSignInEnabled: config.newSignInEmail)
-        let sessions = SessionIssuer(
-            database: database, tokens: tokens, audit: audit, emails: securityEmails, sessionLifetime: config.sessionLifetime,
-            refreshTokenLifetime: config.refreshTokenLifetime)
+            let hasher = PasswordHasher(parameters: config.argon2)
+            let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
+            let cookie = RefreshCookie(secure: config.secureCookies, maxAgeSeconds: config.refreshTokenLifetime.components.seconds)
+            let answers = TokenAnswers(cookie: cookie, refreshTokenInBody: config.starterRefreshCompat)
+            let audit = AuditLog(database: database)
+            let securityEmails = SecurityEmails(outbox: outbox, relay: relay, newSignInEnabled: config.newSignInEmail)
+            let sessions = SessionIssuer(
+                database: database, tokens: tokens, audit: audit, emails: securityEmails, sessionLifetime: config.sessionLifetime,
+                refreshTokenLifetime: config.refreshTokenLifetime)
 
-        let verification = EmailVerification(
-            database: database, subjects: subjects, publicURL: config.publicURL,
-            linkLifetime: config.verificationLinkLifetime)
-        let registration = RegistrationHandler(
-            registration: Registration(database: database, hasher: hasher, verification: verification), relay: relay)
-        let login = LoginHandler(
-            login: PasswordLogin(
-                database: database, hasher: hasher, throttle: LoginThrottle(
-                    database: database, base: TimeInterval(config.loginThrottleBase.components.seconds)), audit: audit),
-            sessions: sessions, answers: answers)
-        let users = UserDirectory(
-            database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
-            subjects: subjects, logger: logger)
-        let me = MeHandler(users: users)
-        let sessionStore = SessionStore(database: database)
-        let revocations = RevocationPublisher(bucket: try await jetStream.keyValue(SharedBuckets.revocations(subjects)))
-        let sessionHandlers = SessionHandlers(
-            rotation: RefreshRotation(
-                database: database, sessions: sessionStore, refreshTokenLifetime: config.refreshTokenLifetime,
-                grace: config.refreshReuseGrace),
-            sessions: sessionStore, revocations: revocations, tokens: tokens, database: database, answers: answers,
-            audit: audit, logger: logger)
-        let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
-        let changePassword = ChangePasswordHandler(
-            database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit,
-            emails: securityEmails)
-        let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
-        let jwksHandler = JWKSHandler(tokens: tokens)
-        let profiles = ProfileHandlers(database: database)
-        let deactivate = DeactivateHandler(
-            database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie,
-            audit: audit)
-        let mailOnRequest = MailOnRequest(relay: relay, uniformTime: UniformAnswerTime())
-        let passwordReset = PasswordResetHandlers(
-            reset: PasswordReset(
-                database: database, hasher: hasher, sessions: sessionStore, audit: audit, emails: securityEmails,
-                subjects: subjects,
-                publicURL: config.publicURL, linkLifetime: config.passwordResetLifetime),
-            users: users, revocations: revocations, mailOnRequest: mailOnRequest)
-        let loginCodes = LoginCodeHandlers(
-            codes: LoginCodes(database: database, audit: audit, subjects: subjects, lifetime: config.loginCodeLifetime),
-            sessions: sessions, answers: answers, users: users, mailOnRequest: mailOnRequest,
-            uniformTime: UniformAnswerTime())
+            let verification = EmailVerification(
+                database: database, outbox: outbox, publicURL: config.publicURL,
+                linkLifetime: config.verificationLinkLifetime)
+            let registration = RegistrationHandler(
+                registration: Registration(database: database, hasher: hasher, verification: verification), relay: relay)
+            let login = LoginHandler(
+                login: PasswordLogin(
+                    database: database, hasher: hasher, throttle: LoginThrottle(
+                        database: database, base: TimeInterval(config.loginThrottleBase.components.seconds)), audit: audit),
+                sessions: sessions, answers: answers)
+            let users = UserDirectory(
+                database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
+                subjects: subjects, logger: logger)
+            let me = MeHandler(users: users)
+            let sessionStore = SessionStore(database: database)
+            let revocations = RevocationPublisher(bucket: try await jetStream.keyValue(SharedBuckets.revocations(subjects)))
+            let sessionHandlers = SessionHandlers(
+                rotation: RefreshRotation(
+                    database: database, sessions: sessionStore, refreshTokenLifetime: config.refreshTokenLifetime,
+                    grace: config.refreshReuseGrace),
+                sessions: sessionStore, revocations: revocations, tokens: tokens, database: database, answers: answers,
+                audit: audit, logger: logger)
+            let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
+            let changePassword = ChangePasswordHandler(
+                database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit,
+                emails: securityEmails)
+            let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
+            let jwksHandler = JWKSHandler(tokens: tokens)
+            let profiles = ProfileHandlers(database: database)
+            let deactivate = DeactivateHandler(
+                database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie,
+                audit: audit)
+            let mailOnRequest = MailOnRequest(relay: relay, uniformTime: UniformAnswerTime())
+            let passwordReset = PasswordResetHandlers(
+                reset: PasswordReset(
+                    database: database, hasher: hasher, sessions: sessionStore, audit: audit, emails: securityEmails,
+                    outbox: outbox,
+                    publicURL: config.publicURL, linkLifetime: config.passwordResetLifetime),
+                users: users, revocations: revocations, mailOnRequest: mailOnRequest)
+            let loginCodes = LoginCodeHandlers(
+                codes: LoginCodes(database: database, audit: audit, outbox: outbox, lifetime: config.loginCodeLifetime),
+                sessions: sessions, answers: answers, users: users, mailOnRequest: mailOnRequest,
+                uniformTime: UniformAnswerTime())
 
-        let router = ServiceRouter(connection: connection, service: .auth, subjects: subjects, logger: logger)
-        router.on(subjects.authRegister, registration.handle)
-        router.on(subjects.authLogin, login.handle)
-        router.onAuthenticated(subjects.authMe, me.handle)
-        router.on(subjects.authRefresh, sessionHandlers.refresh)
-        router.onAuthenticated(subjects.authLogout, sessionHandlers.logout)
-        router.onAuthenticated(subjects.authLogoutAll, sessionHandlers.logoutAll)
-        router.onAuthenticated(subjects.authDeactivate, deactivate.handle)
-        router.onAuthenticated(subjects.authRequestVerify, verificationHandlers.request)
-        router.on(subjects.authVerify, verificationHandlers.verify)
-        router.onAuthenticated(subjects.authChangePassword, changePassword.handle)
-        router.onAuthenticated(subjects.authSessions, sessionList.list)
-        router.onAuthenticated(subjects.authSessionDelete, sessionList.delete)
-        router.on(subjects.authJWKS, jwksHandler.handle)
-        router.onAuthenticated(subjects.authProfileGet, profiles.get)
-        router.onAuthenticated(subjects.authProfileUpdate, profiles.patch)
-        router.on(subjects.authForgetPassword, passwordReset.forget)
-        router.on(subjects.authNewPassword, passwordReset.newPassword)
-        router.on(subjects.authRequestLoginCode, loginCodes.request)
-        router.on(subjects.authLoginCode, loginCodes.login)
-        router.on(subjects.authAccountLookup, AccountLookupHandler(database: database).handle)
-        let social = SocialSignInHandlers(
-            config: config.social, flows: OAuthFlows(database: database), accounts: SocialAccounts(database: database),
-            sessions: sessions, answers: answers, stateCookie: OAuthStateCookie(secure: config.secureCookies),
-            http: ProviderHTTP(), metadata: OpenIDMetadataCache())
-        router.on(subjects.authGoogleLogin, social.login("google"))
-        router.on(subjects.authGoogleCallback, social.callback("google"))
-        router.on(subjects.authGitHubLogin, social.login("github"))
-        router.on(subjects.authGitHubCallback, social.callback("github"))
-        router.on(subjects.authOIDCLogin, social.oidcLogin)
-        router.on(subjects.authOIDCCallback, social.oidcCallback)
-        let billing = BillingDirectory(billing: InternalRequest(connection: connection, service: "billing"), subjects: subjects)
-        let admin = AdminUserHandlers(
-            database: database, billing: billing, sessions: sessionStore, revocations: revocations, users: users, audit: audit)
-        router.onAuthenticated(subjects.adminStats, admin.stats)
-        router.onAuthenticated(subjects.adminUsersList, admin.list)
-        router.onAuthenticated(subjects.adminUsersGet, admin.get)
-        router.onAuthenticated(subjects.adminUsersStatus, admin.status)
-        router.onAuthenticated(subjects.adminUsersRole, admin.role)
-        router.onAuthenticated(subjects.adminUsersVerify, admin.verify)
-        router.onAuthenticated(subjects.adminAudit, AdminAuditHandler(database: database, billing: billing).handle)
-        let identities = IdentityHandlers(database: database)
-        router.onAuthenticated(subjects.authIdentities, identities.list)
-        router.onAuthenticated(subjects.authIdentityDelete, identities.unlink)
-        return AuthService(
-            router: router, relay: relay, database: database, userChanges: users.changeListener(),
-            keyReloader: SigningKeyReloader.listener(
-                connection: connection, subject: subjects.authKeysChanged, store: keyStore, tokens: tokens, logger: logger))
+            let access = AccessCheck(jetStream: jetStream, config: config.common, logger: logger)
+            let router = ServiceRouter(
+                connection: connection, service: .auth, subjects: subjects, logger: logger, access: access)
+            router.on(subjects.authRegister, registration.handle)
+            router.on(subjects.authLogin, login.handle)
+            router.onAuthenticated(subjects.authMe, me.handle)
+            router.on(subjects.authRefresh, sessionHandlers.refresh)
+            router.onAuthenticated(subjects.authLogout, sessionHandlers.logout)
+            router.onAuthenticated(subjects.authLogoutAll, sessionHandlers.logoutAll)
+            router.onAuthenticated(subjects.authDeactivate, deactivate.handle)
+            router.onAuthenticated(subjects.authRequestVerify, verificationHandlers.request)
+            router.on(subjects.authVerify, verificationHandlers.verify)
+            router.onAuthenticated(subjects.authChangePassword, changePassword.handle)
+            router.onAuthenticated(subjects.authSessions, sessionList.list)
+            router.onAuthenticated(subjects.authSessionDelete, sessionList.delete)
+            router.on(subjects.authJWKS, jwksHandler.handle)
+            router.onAuthenticated(subjects.authProfileGet, profiles.get)
+            router.onAuthenticated(subjects.authProfileUpdate, profiles.patch)
+            router.on(subjects.authForgetPassword, passwordReset.forget)
+            router.on(subjects.authNewPassword, passwordReset.newPassword)
+            router.on(subjects.authRequestLoginCode, loginCodes.request)
+            router.on(subjects.authLoginCode, loginCodes.login)
+            router.on(subjects.authAccountLookup, AccountLookupHandler(database: database).handle)
+            let social = SocialSignInHandlers(
+                config: config.social, flows: OAuthFlows(database: database), accounts: SocialAccounts(database: database),
+                sessions: sessions, answers: answers, stateCookie: OAuthStateCookie(secure: config.secureCookies),
+                http: ProviderHTTP(), metadata: OpenIDMetadataCache())
+            router.on(subjects.authGoogleLogin, social.login("google"))
+            router.on(subjects.authGoogleCallback, social.callback("google"))
+            router.on(subjects.authGitHubLogin, social.login("github"))
+            router.on(subjects.authGitHubCallback, social.callback("github"))
+            router.on(subjects.authOIDCLogin, social.oidcLogin)
+            router.on(subjects.authOIDCCallback, social.oidcCallback)
+            let billing = BillingDirectory(billing: InternalRequest(connection: connection, service: "billing"), subjects: subjects)
+            let admin = AdminUserHandlers(
+                database: database, billing: billing, sessions: sessionStore, revocations: revocations, users: users, audit: audit)
+            router.onAdmin(subjects.adminStats, admin.stats)
+            router.onAdmin(subjects.adminUsersList, admin.list)
+            router.onAdmin(subjects.adminUsersGet, admin.get)
+            router.onAdmin(subjects.adminUsersStatus, admin.status)
+            router.onAdmin(subjects.adminUsersRole, admin.role)
+            router.onAdmin(subjects.adminUsersVerify, admin.verify)
+            router.onAdmin(subjects.adminAudit, AdminAuditHandler(database: database, billing: billing).handle)
+            let identities = IdentityHandlers(database: database)
+            router.onAuthenticated(subjects.authIdentities, identities.list)
+            router.onAuthenticated(subjects.authIdentityDelete, identities.unlink)
+            return AuthService(
+                router: router, relay: relay, database: database, userChanges: users.changeListener(),
+                keyReloader: SigningKeyReloader.listener(
+                    connection: connection, subject: subjects.authKeysChanged, store: keyStore, tokens: tokens, logger: logger),
+                access: access)
+        }
     }
 }

@@ -20,7 +20,7 @@ struct BillingCommand: AsyncParsableCommand {
             let logger = ServiceRuntime.makeLogger("tollgate-billing", level: config.common.logLevel)
             do {
                 let connection = try await ServiceRuntime.connect(
-                    config: config.common, name: "tollgate-billing", logger: logger)
+                    config: config.common, identity: .billing, name: "tollgate-billing", logger: logger)
                 let service = try await BillingService.start(config: config, connection: connection, logger: logger)
                 try await ServiceRuntime.run(service.services, logger: logger)
                 await connection.drain()

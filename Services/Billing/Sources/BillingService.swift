@@ -11,7 +11,7 @@ import TollgateServiceKit
 public enum BillingMigrations {
     public static let all: [any Migration] = [
         CreatePlans(), SeedPlans(), CreateOutboxMessages(), CreateBillingTables(), CreateBillingAudit(),
-        IndexPendingOutboxMessages(), IndexBillingByUser(),
+        IndexPendingOutboxMessages(), IndexBillingByUser(), PruneSentOutboxMessages(),
     ]
 }
 
@@ -23,87 +23,94 @@ public struct BillingService: Sendable {
     let sweep: ExpirySweep
     let events: StripeEventConsumer?
     let accountChanges: BroadcastListener
+    let access: AccessCheck
 
-    public var services: [any Service] { [relay, sweep, accountChanges, router] + (events.map { [$0] } ?? []) }
+    public var services: [any Service] {
+        [relay, sweep, accountChanges, access.service, router] + (events.map { [$0] } ?? [])
+    }
 
     public static func start(config: BillingConfig, connection: NatsConnection, logger: Logger) async throws
         -> BillingService
     {
         let subjects = Subjects(prefix: config.common.prefix)
-        let database = try await ServiceDatabase.open(
-            url: config.databaseURL, migrations: BillingMigrations.all, logger: logger)
-        let jetStream = try connection.jetStream()
-        try await StreamSetup.createStreams(jetStream, subjects: subjects)
+        return try await ServiceDatabase.open(
+            url: config.databaseURL, migrations: BillingMigrations.all, logger: logger
+        ) { database in
+            let jetStream = try connection.jetStream()
+            try await StreamSetup.createStreams(StreamSetup.owned(by: .billing, subjects), on: jetStream)
 
-        let stripe = config.stripeSecretKey.map { StripeCalls(client: StripeClient(secretKey: $0, apiBase: config.stripeAPIBase)) }
-        if stripe == nil { logger.warning("STRIPE_SECRET_KEY is not set: plans stay local and checkout is refused") }
-        let accounts = AccountDirectory(auth: InternalRequest(connection: connection, service: "account"), subjects: subjects)
-        let emails = BillingEmails(subjects: subjects)
-        // Opened here so that the bucket exists before the relay first writes to it.
-        let entitlements = EntitlementOutbox(bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)).name)
-        let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
-        let recentAccounts = RecentAccounts(directory: accounts)
-        let sync = SubscriptionSync(
-            database: database, accounts: recentAccounts, emails: emails, entitlements: entitlements, relay: relay)
-        let catalog = PlanCatalog(database: database, stripe: stripe)
+            let stripe = config.stripeSecretKey.map { StripeCalls(client: StripeClient(secretKey: $0, apiBase: config.stripeAPIBase)) }
+            if stripe == nil { logger.warning("STRIPE_SECRET_KEY is not set: plans stay local and checkout is refused") }
+            let accounts = AccountDirectory(auth: InternalRequest(connection: connection, service: "account"), subjects: subjects)
+            let emails = BillingEmails(outbox: EmailOutbox(subjects: subjects, sealer: try config.common.emailSealer()))
+            // Opened here so that the bucket exists before the relay first writes to it.
+            let entitlements = EntitlementOutbox(bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)).name)
+            let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
+            let recentAccounts = RecentAccounts(directory: accounts)
+            let sync = SubscriptionSync(
+                database: database, accounts: recentAccounts, emails: emails, entitlements: entitlements, relay: relay)
+            let catalog = PlanCatalog(database: database, stripe: stripe)
 
-        let plans = PlanHandlers(database: database)
-        let audit = BillingAuditLog(database: database)
-        let planAdmin = PlanAdminHandlers(database: database, catalog: catalog, audit: audit)
-        let subscriptions = SubscriptionHandlers(
-            database: database, accounts: accounts, catalog: catalog,
-            customers: stripe.map { StripeCustomerDirectory(database: database, stripe: $0) }, stripe: stripe, sync: sync,
-            audit: audit,
-            urls: .init(success: config.checkoutSuccessURL, cancel: config.checkoutCancelURL, portalReturn: config.portalReturnURL))
-        let payments = PaymentHandlers(database: database, accounts: accounts)
+            let plans = PlanHandlers(database: database)
+            let audit = BillingAuditLog(database: database)
+            let planAdmin = PlanAdminHandlers(database: database, catalog: catalog, audit: audit)
+            let subscriptions = SubscriptionHandlers(
+                database: database, accounts: accounts, catalog: catalog,
+                customers: stripe.map { StripeCustomerDirectory(database: database, stripe: $0) }, stripe: stripe, sync: sync,
+                audit: audit,
+                urls: .init(success: config.checkoutSuccessURL, cancel: config.checkoutCancelURL, portalReturn: config.portalReturnURL))
+            let payments = PaymentHandlers(database: database, accounts: accounts)
 
-        let router = ServiceRouter(connection: connection, service: .billing, subjects: subjects, logger: logger)
-        router.on(subjects.billingPlansList, plans.list)
-        router.on(subjects.billingPlansGet, plans.get)
-        router.onAuthenticated(subjects.billingPlansCreate, planAdmin.create)
-        router.onAuthenticated(subjects.billingPlansUpdate, planAdmin.update)
-        router.onAuthenticated(subjects.billingPlansDelete, planAdmin.delete)
-        router.onAuthenticated(subjects.billingSubscriptionMe, subscriptions.me)
-        router.onAuthenticated(subjects.billingSubscribe, subscriptions.subscribe)
-        router.onAuthenticated(subjects.billingUpgrade, subscriptions.upgrade)
-        router.onAuthenticated(subjects.billingCancel, subscriptions.cancel)
-        router.onAuthenticated(subjects.billingResume, subscriptions.resume)
-        router.onAuthenticated(subjects.billingChangePlan, subscriptions.changePlan)
-        router.onAuthenticated(subjects.billingPortal, subscriptions.portal)
-        router.onAuthenticated(subjects.billingPaymentsMe, payments.mine)
-        let admin = BillingAdminHandlers(database: database, audit: audit)
-        router.onAuthenticated(subjects.billingAdminPayments, admin.payments)
-        router.onAuthenticated(subjects.billingAdminPayment, admin.payment)
-        router.onAuthenticated(subjects.billingAdminSubscriptions, admin.subscriptions)
-        router.onAuthenticated(subjects.billingAdminSubscription, admin.subscription)
-        router.onAuthenticated(subjects.billingAdminUserPayments, admin.userPayments)
-        router.onAuthenticated(subjects.billingAdminUserSubscriptions, admin.userSubscriptions)
-        router.on(subjects.billingStats, admin.stats)
-        router.on(subjects.billingUserCounts, admin.userCounts)
-        router.on(subjects.billingAudit, admin.auditEntries)
+            let access = AccessCheck(jetStream: jetStream, config: config.common, logger: logger)
+            let router = ServiceRouter(
+                connection: connection, service: .billing, subjects: subjects, logger: logger, access: access)
+            router.on(subjects.billingPlansList, plans.list)
+            router.on(subjects.billingPlansGet, plans.get)
+            router.onAdmin(subjects.billingPlansCreate, planAdmin.create)
+            router.onAdmin(subjects.billingPlansUpdate, planAdmin.update)
+            router.onAdmin(subjects.billingPlansDelete, planAdmin.delete)
+            router.onAuthenticated(subjects.billingSubscriptionMe, subscriptions.me)
+            router.onAuthenticated(subjects.billingSubscribe, subscriptions.subscribe)
+            router.onAuthenticated(subjects.billingUpgrade, subscriptions.upgrade)
+            router.onAuthenticated(subjects.billingCancel, subscriptions.cancel)
+            router.onAuthenticated(subjects.billingResume, subscriptions.resume)
+            router.onAuthenticated(subjects.billingChangePlan, subscriptions.changePlan)
+            router.onAuthenticated(subjects.billingPortal, subscriptions.portal)
+            router.onAuthenticated(subjects.billingPaymentsMe, payments.mine)
+            let admin = BillingAdminHandlers(database: database, audit: audit)
+            router.onAdmin(subjects.billingAdminPayments, admin.payments)
+            router.onAdmin(subjects.billingAdminPayment, admin.payment)
+            router.onAdmin(subjects.billingAdminSubscriptions, admin.subscriptions)
+            router.onAdmin(subjects.billingAdminSubscription, admin.subscription)
+            router.onAdmin(subjects.billingAdminUserPayments, admin.userPayments)
+            router.onAdmin(subjects.billingAdminUserSubscriptions, admin.userSubscriptions)
+            router.on(subjects.billingStats, admin.stats)
+            router.on(subjects.billingUserCounts, admin.userCounts)
+            router.on(subjects.billingAudit, admin.auditEntries)
 
-        var events: StripeEventConsumer?
-        if let stripe {
-            let consumer = try await jetStream.pullConsumer(
-                PullConsumerSettings(
-                    stream: subjects.stripeStream, durableName: subjects.billingStripeConsumer,
-                    filterSubject: subjects.stripeSubjects, maxDeliver: StripeEventConsumer.maxDeliveries,
-                    ackWait: .seconds(60), maxInFlight: config.eventsInFlight))
-            events = StripeEventConsumer(
-                consumer: consumer,
-                applier: StripeEventApplier(
-                    database: database, stripe: stripe, sync: sync, emails: emails, relay: relay,
-                    writes: GroupCommit(database: database), logger: logger),
-                logger: logger)
+            var events: StripeEventConsumer?
+            if let stripe {
+                let consumer = try await jetStream.pullConsumer(
+                    PullConsumerSettings(
+                        stream: subjects.stripeStream, durableName: subjects.billingStripeConsumer,
+                        filterSubject: subjects.stripeSubjects, maxDeliver: StripeEventConsumer.maxDeliveries,
+                        ackWait: .seconds(60), maxInFlight: config.eventsInFlight))
+                events = StripeEventConsumer(
+                    consumer: consumer,
+                    applier: StripeEventApplier(
+                        database: database, stripe: stripe, sync: sync, emails: emails, relay: relay,
+                        writes: GroupCommit(database: database), logger: logger),
+                    logger: logger)
+            }
+            let sweep = ExpirySweep(
+                database: database,
+                lease: Lease(
+                    database: database, name: "expiry-sweep", holder: UUID().lowercased,
+                    duration: TimeInterval(config.sweepInterval.components.seconds) + 60),
+                stripe: stripe, sync: sync, interval: config.sweepInterval, logger: logger)
+            return BillingService(
+                router: router, database: database, relay: relay, sweep: sweep, events: events,
+                accountChanges: recentAccounts.changeListener(connection: connection, subjects: subjects), access: access)
         }
-        let sweep = ExpirySweep(
-            database: database,
-            lease: Lease(
-                database: database, name: "expiry-sweep", holder: UUID().lowercased,
-                duration: TimeInterval(config.sweepInterval.components.seconds) + 60),
-            stripe: stripe, sync: sync, interval: config.sweepInterval, logger: logger)
-        return BillingService(
-            router: router, database: database, relay: relay, sweep: sweep, events: events,
-            accountChanges: recentAccounts.changeListener(connection: connection, subjects: subjects))
     }
 }

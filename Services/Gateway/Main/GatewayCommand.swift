@@ -19,7 +19,8 @@ struct GatewayCommand: AsyncParsableCommand {
         }
         let logger = ServiceRuntime.makeLogger("tollgate-gateway", level: config.common.logLevel)
         do {
-            let connection = try await ServiceRuntime.connect(config: config.common, name: "tollgate-gateway", logger: logger)
+            let connection = try await ServiceRuntime.connect(
+                config: config.common, identity: .gateway, name: "tollgate-gateway", logger: logger)
             let app = try GatewayService.makeApplication(
                 config: config, routesFile: routes, connection: connection, logger: logger,
                 onServerRunning: { port in logger.info("gateway listening", metadata: ["port": "\(port)"]) })

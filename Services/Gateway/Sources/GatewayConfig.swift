@@ -11,13 +11,14 @@ public struct GatewayConfig: Sendable {
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> GatewayConfig {
         var reader = EnvironmentReader(environment)
+        let common = CommonConfig.read(&reader)
         let config = GatewayConfig(
-            common: CommonConfig.read(&reader),
+            common: common,
             host: reader.string("TOLLGATE_HTTP_HOST", default: "0.0.0.0"),
             port: reader.port("TOLLGATE_HTTP_PORT", default: 8080),
             routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"),
-            issuer: reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate"),
-            audience: reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate"))
+            issuer: common.jwtIssuer,
+            audience: common.jwtAudience)
         try reader.finish()
         return config
     }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import TollgateContracts
 import TollgateMessaging
+import TollgateServiceKit
 
 /// The gateway's parts, wired together into a Hummingbird application.
 public enum GatewayService {
@@ -14,27 +15,29 @@ public enum GatewayService {
     ) throws -> some ApplicationProtocol {
         let subjects = Subjects(prefix: config.common.prefix)
         let routes = try RouteTable(file: routesFile, subjectPrefix: subjects.prefix)
-        let state = SharedState()
+        let tokens = TokenState()
+        let entitlements = EntitlementState()
         let jetStream = try connection.jetStream()
-        let watcher = SharedStateWatcher(
-            jetStream: jetStream, subjects: subjects, state: state, logger: logger)
         let responder = GatewayResponder(
             routes: routes,
-            verifier: AccessTokenVerifier(state: state, issuer: config.issuer, audience: config.audience),
-            tiers: TierGate(state: state),
+            verifier: AccessTokenVerifier(state: tokens, issuer: config.issuer, audience: config.audience),
+            tiers: TierGate(state: entitlements),
             limiter: RateLimiter(),
             connection: connection,
             clientAddress: ClientAddress(trustedProxies: routesFile.trustedProxies ?? []),
             cors: CorsPolicy(origins: routesFile.cors?.origins ?? []),
             readiness: Readiness(
-                connection: connection, state: state, subjects: subjects, services: [.auth, .billing, .webhook, .notifier],
+                connection: connection, tokens: tokens, entitlements: entitlements, subjects: subjects, services: [.auth, .billing, .webhook, .notifier],
                 timeout: .seconds(1)),
             bodyLimit: routesFile.bodyLimit,
             logger: logger)
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-            services: [watcher],
+            services: [
+                TokenStateWatcher(jetStream: jetStream, subjects: subjects, state: tokens, logger: logger),
+                EntitlementWatcher(jetStream: jetStream, subjects: subjects, state: entitlements, logger: logger),
+            ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
             logger: logger)
     }

@@ -21,7 +21,8 @@ struct NotifierCommand: AsyncParsableCommand {
             }
             let logger = ServiceRuntime.makeLogger("tollgate-notifier", level: config.common.logLevel)
             do {
-                let connection = try await ServiceRuntime.connect(config: config.common, name: "tollgate-notifier", logger: logger)
+                let connection = try await ServiceRuntime.connect(
+                    config: config.common, identity: .notifier, name: "tollgate-notifier", logger: logger)
                 let service = try await NotifierService.start(config: config, connection: connection, logger: logger)
                 try await ServiceRuntime.run(service.services, logger: logger)
                 await connection.drain()
@@ -41,12 +42,12 @@ struct NotifierCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show every dead letter, oldest first.")
 
             func run() async throws {
-                try await DeadLettersCommand.withDeadLetters { letters in
-                    let all = try await letters.list()
+                await NotifierCommand.withBus("dead-letters list") { connection, subjects, _ in
+                    let all = try await DeadLetters(jetStream: try connection.jetStream(), subjects: subjects).list()
                     for (_, letter) in all {
                         print(
                             "\(letter.messageID)\t\(ISO8601DateFormatter().string(from: letter.failedAt))\t"
-                                + "\(letter.command.template.rawValue)\t\(letter.command.to)\t"
+                                + "\(letter.template?.rawValue ?? "unreadable")\t\(letter.to ?? "-")\t"
                                 + "attempts=\(letter.attempts)\t\(letter.reason)")
                     }
                     print("\(all.count) dead letter(s)")
@@ -55,39 +56,43 @@ struct NotifierCommand: AsyncParsableCommand {
         }
 
         struct Retry: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Send a dead letter again (by its message id).")
+            static let configuration = CommandConfiguration(
+                abstract: "Have the running Notifier send a dead letter again (by its message id).")
 
             @Argument(help: "The message id, as `list` shows it.") var id: String
 
             func run() async throws {
-                try await DeadLettersCommand.withDeadLetters { letters in
-                    guard try await letters.retry(messageID: id) else {
-                        FileHandle.standardError.write(Data("no dead letter with id \(id)\n".utf8))
+                await NotifierCommand.withBus("dead-letters retry") { connection, subjects, _ in
+                    let reply: NatsMessage
+                    do {
+                        reply = try await connection.request(
+                            subjects.notifierDeadLetterRetry, payload: try JSONCoding.encoder.encode(DeadLetterRetry(messageID: id)),
+                            timeout: .seconds(60))
+                    } catch {
+                        FileHandle.standardError.write(Data("no Notifier answered (is it running?): \(error)\n".utf8))
                         Foundation.exit(1)
                     }
-                    print("queued \(id) again")
+                    let status = reply.headers[EnvelopeHeader.status].flatMap(Int.init) ?? 0
+                    guard status == 200 else {
+                        let detail = (try? JSONDecoder().decode(ErrorBody.self, from: reply.payload))?.detail ?? "status \(status)"
+                        FileHandle.standardError.write(Data("\(detail)\n".utf8))
+                        Foundation.exit(1)
+                    }
+                    print("sent \(id) again")
                 }
-            }
-        }
-
-        static func withDeadLetters(_ body: (DeadLetters) async throws -> Void) async throws {
-            await NotifierCommand.withJetStream("dead-letters") { jetStream, subjects in
-                try await body(DeadLetters(jetStream: jetStream, subjects: subjects))
             }
         }
     }
 
-    /// For the operator subcommands: configuration, a NATS connection and the streams, or exit 78.
-    static func withJetStream(_ subcommand: String, _ body: (JetStream, Subjects) async throws -> Void) async {
+    /// For the operator subcommands: configuration and a NATS connection as the Notifier's operator
+    /// identity, or exit 78.
+    static func withBus(_ subcommand: String, _ body: (NatsConnection, Subjects, NotifierConfig) async throws -> Void) async {
         do {
             let config = try NotifierConfig.from(ServiceRuntime.environment())
             let logger = ServiceRuntime.makeLogger("tollgate-notifier", level: config.common.logLevel)
             let connection = try await ServiceRuntime.connect(
-                config: config.common, name: "tollgate-notifier \(subcommand)", logger: logger)
-            let jetStream = try connection.jetStream()
-            let subjects = Subjects(prefix: config.common.prefix)
-            try await StreamSetup.createStreams(jetStream, subjects: subjects)
-            try await body(jetStream, subjects)
+                config: config.common, identity: .notifierCLI, name: "tollgate-notifier \(subcommand)", logger: logger)
+            try await body(connection, Subjects(prefix: config.common.prefix), config)
             await connection.drain()
         } catch {
             StartupFailure.exit("tollgate-notifier \(subcommand)", error)
@@ -103,12 +108,14 @@ struct NotifierCommand: AsyncParsableCommand {
         @Option(help: "How many.") var count: Int = 1
 
         func run() async throws {
-            await NotifierCommand.withJetStream("send-test") { jetStream, subjects in
+            await NotifierCommand.withBus("send-test") { connection, subjects, config in
+                let sealer = try config.common.emailSealer()
+                let jetStream = try connection.jetStream()
                 let run = UUID().uuidString.prefix(8).lowercased()
+                let subject = subjects.email(.testEmail)
                 for number in 1...max(count, 1) {
                     _ = try await jetStream.publish(
-                        subjects.email(.testEmail),
-                        payload: try JSONCoding.encoder.encode(EmailCommand.testEmail(to: to, number: number)),
+                        subject, payload: try sealer.seal(EmailCommand.testEmail(to: to, number: number), subject: subject),
                         messageID: "test-\(run)-\(number)")
                 }
                 print("queued \(max(count, 1)) test email(s) to \(to)")

@@ -18,25 +18,32 @@ public struct NotifierService: Sendable {
         config: NotifierConfig, connection: NatsConnection, logger: Logger, faults: DeliveryFaults = DeliveryFaults()
     ) async throws -> NotifierService {
         let subjects = Subjects(prefix: config.common.prefix)
-        let database = try await ServiceDatabase.open(
-            url: config.databaseURL, migrations: NotifierMigrations.all, logger: logger)
-        let jetStream = try connection.jetStream()
-        try await StreamSetup.createStreams(jetStream, subjects: subjects)
-        let pull = try await jetStream.pullConsumer(
-            PullConsumerSettings(
-                stream: subjects.emailStream, durableName: subjects.notifierConsumer, filterSubject: subjects.emailSubjects,
-                // Beyond our own limit, so that the stream never silently stops redelivering a message
-                // that a crash kept from being acknowledged or put in the dead letters.
-                maxDeliver: config.maxAttempts + 5, ackWait: config.ackWait, maxInFlight: config.maxInFlight))
-        let consumer = EmailConsumer(
-            consumer: pull,
-            renderer: try EmailRenderer(branding: config.branding, overridesDirectory: config.templatesDirectory),
-            transport: try config.mail.makeTransport(logger: logger),
-            deliveries: DeliveryLog(database: database),
-            deadLetters: DeadLetters(jetStream: jetStream, subjects: subjects),
-            from: config.from, replyTo: config.replyTo, maxAttempts: config.maxAttempts, retryBase: config.retryBase,
-            faults: faults, logger: logger)
-        let router = ServiceRouter(connection: connection, service: .notifier, subjects: subjects, logger: logger)
-        return NotifierService(router: router, consumer: consumer, database: database)
+        let opener = try config.common.emailOpener()
+        return try await ServiceDatabase.open(
+            url: config.databaseURL, migrations: NotifierMigrations.all, logger: logger
+        ) { database in
+            let jetStream = try connection.jetStream()
+            try await StreamSetup.createStreams(StreamSetup.owned(by: .notifier, subjects), on: jetStream)
+            let pull = try await jetStream.pullConsumer(
+                PullConsumerSettings(
+                    stream: subjects.emailStream, durableName: subjects.notifierConsumer, filterSubject: subjects.emailSubjects,
+                    // Beyond our own limit, so that the stream never silently stops redelivering a message
+                    // that a crash kept from being acknowledged or put in the dead letters.
+                    maxDeliver: config.maxAttempts + 5, ackWait: config.ackWait, maxInFlight: config.maxInFlight))
+            let deliveries = DeliveryLog(database: database)
+            let delivery = EmailDelivery(
+                renderer: try EmailRenderer(branding: config.branding, overridesDirectory: config.templatesDirectory),
+                transport: try config.mail.makeTransport(logger: logger), deliveries: deliveries, from: config.from,
+                replyTo: config.replyTo)
+            let deadLetters = DeadLetters(jetStream: jetStream, subjects: subjects)
+            let consumer = EmailConsumer(
+                consumer: pull, opener: opener, delivery: delivery, deliveries: deliveries, deadLetters: deadLetters,
+                jetStream: jetStream, subjects: subjects, maxAttempts: config.maxAttempts, retryBase: config.retryBase,
+                faults: faults, logger: logger)
+            let router = ServiceRouter(connection: connection, service: .notifier, subjects: subjects, logger: logger)
+            router.on(
+                subjects.notifierDeadLetterRetry, DeadLetterRetryHandler(deadLetters: deadLetters, delivery: delivery).handle)
+            return NotifierService(router: router, consumer: consumer, database: database)
+        }
     }
 }

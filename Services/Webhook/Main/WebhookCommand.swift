@@ -15,7 +15,8 @@ struct WebhookCommand: AsyncParsableCommand {
         }
         let logger = ServiceRuntime.makeLogger("tollgate-webhook", level: config.common.logLevel)
         do {
-            let connection = try await ServiceRuntime.connect(config: config.common, name: "tollgate-webhook", logger: logger)
+            let connection = try await ServiceRuntime.connect(
+                config: config.common, identity: .webhook, name: "tollgate-webhook", logger: logger)
             let app = try await WebhookService.makeApplication(
                 config: config, connection: connection, logger: logger,
                 onServerRunning: { port in logger.info("webhook listening", metadata: ["port": "\(port)"]) })

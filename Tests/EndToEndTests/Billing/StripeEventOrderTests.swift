@@ -124,14 +124,16 @@ struct StripeEventOrderTests {
             // What a redelivery looks like to Billing: the same event, stored again (under another
             // message id, as after the webhook's duplicate window).
             let invoicePaid = try #require(events.first { $0.type == "invoice.paid" })
-            let connection = try await NatsConnection.connect(url: system.nats.url, name: "test-redeliver", logger: Logger(label: "test"))
+            let connection = try await system.connect(as: .webhook)
+            let harness = try await system.connectHarness()
             _ = try await connection.jetStream().publish(
                 system.subjects.stripeEvent(type: invoicePaid.type), payload: invoicePaid.body, messageID: "again-\(invoicePaid.id)")
             _ = try await eventually("Billing read the invoice again") {
                 stripe.requests().filter { $0.path.hasPrefix("/v1/invoices/") }.count > invoiceReads ? true : nil
             }
-            _ = try await eventually("the copy acknowledged") { try await Self.consumerIdle(system, connection) ? true : nil }
+            _ = try await eventually("the copy acknowledged") { try await Self.consumerIdle(system, harness) ? true : nil }
             await connection.drain()
+            await harness.drain()
 
             #expect(try await Self.processedEvents(system) == events.count)
             #expect(try await Self.counts(system) == before)

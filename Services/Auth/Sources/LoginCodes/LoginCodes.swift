@@ -18,7 +18,7 @@ struct LoginCodes: Sendable {
 
     let database: ServiceDatabase
     let audit: AuditLog
-    let subjects: Subjects
+    let outbox: EmailOutbox
     let lifetime: Duration
 
     /// Six decimal digits, uniformly drawn (leading zeros kept).
@@ -43,9 +43,8 @@ struct LoginCodes: Sendable {
                 try await LoginCode.query(on: db).filter(\.$userID == userID).delete()
                 try await LoginCode(userID: userID, codeHash: Self.hash(code, userID: userID), lifetime: lifetime)
                     .create(on: db)
-                try await OutboxMessage.enqueue(
-                    subject: subjects.email(.loginCode),
-                    payload: EmailCommand.loginCode(
+                try await outbox.enqueue(
+                    EmailCommand.loginCode(
                         to: user.email, username: user.username, code: code,
                         minutes: Int(lifetime.components.seconds / 60)),
                     on: db)

@@ -19,7 +19,7 @@ struct PasswordReset: Sendable {
     let sessions: SessionStore
     let audit: AuditLog
     let emails: SecurityEmails
-    let subjects: Subjects
+    let outbox: EmailOutbox
     let publicURL: String
     let linkLifetime: Duration
 
@@ -39,9 +39,8 @@ struct PasswordReset: Sendable {
             try await VerificationToken(
                 userID: userID, purpose: .resetPassword, tokenHash: TokenHash.of(token), lifetime: linkLifetime
             ).create(on: db)
-            try await OutboxMessage.enqueue(
-                subject: subjects.email(.resetPassword),
-                payload: EmailCommand.resetPassword(
+            try await outbox.enqueue(
+                EmailCommand.resetPassword(
                     to: user.email, username: user.username, resetURL: "\(publicURL)/reset-password?token=\(token)",
                     minutes: Int(linkLifetime.components.seconds / 60)),
                 on: db)

@@ -30,8 +30,10 @@ public struct SigningKeyRotation: Sendable {
         let (kept, withdrawn) = try SigningKeyStore(directory: config.keysDirectory).rotate(retention: retention)
         guard let active = kept.last else { throw SigningKeyError(message: "rotation left no key") }
 
-        let connection = try await ServiceRuntime.connect(config: config.common, name: "tollgate-auth rotate-key", logger: logger)
-        let publisher = JWKSPublisher(bucket: try await connection.jetStream().keyValue(SharedBuckets.jwks(subjects)))
+        let connection = try await ServiceRuntime.connect(
+            config: config.common, identity: .authCLI, name: "tollgate-auth rotate-key", logger: logger)
+        // The bucket is Auth's (made at its first start); this command may only write its keys.
+        let publisher = JWKSPublisher(bucket: try await connection.jetStream().existingKeyValue(subjects.jwksBucket))
         try await publisher.publish(kept)
         try await Task.sleep(for: Self.propagationDelay)
         try connection.publish(subjects.authKeysChanged, payload: Data(active.kid.utf8))

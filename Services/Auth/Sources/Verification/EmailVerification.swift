@@ -13,7 +13,7 @@ struct EmailVerification: Sendable {
     }
 
     let database: ServiceDatabase
-    let subjects: Subjects
+    let outbox: EmailOutbox
     let publicURL: String
     let linkLifetime: Duration
 
@@ -24,9 +24,8 @@ struct EmailVerification: Sendable {
         try await VerificationToken(
             userID: userID, purpose: .verifyEmail, tokenHash: TokenHash.of(token), lifetime: linkLifetime
         ).create(on: db)
-        try await OutboxMessage.enqueue(
-            subject: subjects.email(.verifyEmail),
-            payload: EmailCommand.verifyEmail(
+        try await outbox.enqueue(
+            EmailCommand.verifyEmail(
                 to: user.email, username: user.username, verifyURL: "\(publicURL)/verify?token=\(token)"),
             on: db)
     }

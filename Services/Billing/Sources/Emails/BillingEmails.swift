@@ -5,7 +5,7 @@ import TollgatePersistence
 
 /// Puts Billing's emails in its outbox, in the transaction of the change they announce.
 struct BillingEmails: Sendable {
-    let subjects: Subjects
+    let outbox: EmailOutbox
 
     func enqueue(
         _ template: EmailTemplate, to account: AccountSummary, plan: Plan, amountCents: Int?, periodEnd: Date?,
@@ -15,7 +15,8 @@ struct BillingEmails: Sendable {
             planName: plan.name, amount: Self.money(amountCents ?? plan.priceCents, currency: plan.currency),
             periodEnd: periodEnd.map(EmailDates.day) ?? "now")
         let command = EmailCommand.subscription(template, to: account.email, username: account.username, facts: facts)
-        try await OutboxMessage.enqueue(subject: subjects.email(template), payload: command, on: database)
+        try await outbox.enqueue(
+                command, on: database)
     }
 
     /// "$19.00" for dollars, "19.00 EUR" otherwise; minor units are taken as hundredths.

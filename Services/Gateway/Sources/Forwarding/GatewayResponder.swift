@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import TollgateContracts
 import TollgateMessaging
+import TollgateServiceKit
 
 /// Everything the gateway does with a request: route it, check its token and rate limit, forward it
 /// over NATS and turn the reply back into HTTP.
@@ -75,9 +76,10 @@ public struct GatewayResponder: HTTPResponder {
     ) async -> Response {
         // 1. Who is calling.
         var principal: AccessTokenClaims?
+        var token: String?
         if route.auth != .none {
             switch authenticate(request) {
-            case .success(let claims): principal = claims
+            case .success(let verified): (principal, token) = (verified.claims, verified.token)
             case .failure(let failure): return failure.response
             }
             if route.auth == .admin, let claims = principal, !verifier.isAdmin(claims) {
@@ -133,11 +135,8 @@ public struct GatewayResponder: HTTPResponder {
         if let agent = request.headers[.userAgent] { headers.add(EnvelopeHeader.userAgent, agent) }
         if let type = request.headers[.contentType] { headers.add(EnvelopeHeader.contentType, type) }
         if let trace = request.headers[Self.traceParentField] { headers.add(EnvelopeHeader.traceParent, trace) }
-        if let principal {
-            headers.add(EnvelopeHeader.principalUser, principal.sub)
-            headers.add(EnvelopeHeader.principalSession, principal.sid)
-            headers.add(EnvelopeHeader.principalRole, principal.role)
-        }
+        // The proof itself, not our word for it: the service verifies the token again.
+        if let token { headers.add(EnvelopeHeader.accessToken, token) }
         do {
             let reply = try await connection.request(route.subject, payload: body, headers: headers, timeout: route.timeout)
             return makeResponse(from: reply, extraHeaders: limitHeaders)
@@ -156,7 +155,7 @@ public struct GatewayResponder: HTTPResponder {
         }
     }
 
-    private func authenticate(_ request: Request) -> Result<AccessTokenClaims, ResponseFailure> {
+    private func authenticate(_ request: Request) -> Result<(claims: AccessTokenClaims, token: String), ResponseFailure> {
         var challenge = HTTPFields()
         challenge[.wwwAuthenticate] = "Bearer"
         guard let header = request.headers[.authorization] else {
@@ -166,8 +165,9 @@ public struct GatewayResponder: HTTPResponder {
         guard parts.count == 2, String(parts[0]).caseInsensitiveEquals("bearer") else {
             return .failure(ResponseFailure(ErrorResponse.make(401, "Not authenticated", headers: challenge)))
         }
+        let token = String(parts[1].drop { $0 == " " })
         do {
-            return .success(try verifier.verify(String(parts[1].drop { $0 == " " })))
+            return .success((try verifier.verify(token), token))
         } catch {
             logger.debug("token refused", metadata: ["reason": "\(error)"])
             challenge[.wwwAuthenticate] = "Bearer error=\"invalid_token\""

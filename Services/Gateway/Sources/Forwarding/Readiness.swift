@@ -1,11 +1,13 @@
 import Foundation
 import TollgateContracts
 import TollgateMessaging
+import TollgateServiceKit
 
 /// `GET /readyz`: NATS is connected and every service answers its ping.
 public struct Readiness: Sendable {
     let connection: NatsConnection
-    let state: SharedState
+    let tokens: TokenState
+    let entitlements: EntitlementState
     let subjects: Subjects
     let services: [ServiceName]
     let timeout: Duration
@@ -19,7 +21,7 @@ public struct Readiness: Sendable {
     }
 
     public func check() async -> Report {
-        let loaded = [subjects.jwksBucket, subjects.revocationsBucket, subjects.entitlementsBucket].allSatisfy(state.isLoaded)
+        let loaded = [subjects.jwksBucket, subjects.revocationsBucket].allSatisfy(tokens.isLoaded) && entitlements.isLoaded
         guard connection.isConnected else {
             return Report(
                 ready: false, nats: "disconnected", sharedState: loaded ? "loaded" : "loading",

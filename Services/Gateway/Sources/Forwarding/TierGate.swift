@@ -5,7 +5,7 @@ import TollgateContracts
 /// whose entitlement (written by Billing, read from the local copy of the bucket) is at least N and
 /// has not run out. No round trip to Billing.
 struct TierGate: Sendable {
-    let state: SharedState
+    let state: EntitlementState
 
     enum Refusal: Equatable {
         /// No paid access at all: 402.

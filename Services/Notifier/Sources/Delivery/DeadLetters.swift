@@ -4,7 +4,7 @@ import TollgateMessaging
 import TollgateServiceKit
 
 /// The dead-letter stream: emails the Notifier gave up on, with the reason, kept for an operator
-/// to read (`tollgate-notifier dead-letters list`) and send again (`… retry ID`).
+/// to read (`tollgate-notifier dead-letters list`) and have sent again (`… retry ID`).
 public struct DeadLetters: Sendable {
     let jetStream: JetStream
     let subjects: Subjects
@@ -26,17 +26,27 @@ public struct DeadLetters: Sendable {
         }
     }
 
-    /// Puts the email back on the `EMAIL` stream (under a new message id, so neither the stream's
-    /// duplicate window nor the delivery log mistakes it for the original) and removes the letter.
-    /// False when no letter has this message id.
-    public func retry(messageID: String, now: Date = Date()) async throws -> Bool {
+    enum RetryOutcome: Equatable {
+        case delivered
+        case notFound
+        /// Its command held a one-time secret, which dead letters never keep.
+        case secretNotKept
+        case failed(String)
+    }
+
+    /// Sends the letter's email again now (under a new message id, so that the delivery log does
+    /// not take it for the original) and, once the server accepted it, removes the letter.
+    func retry(messageID: String, with delivery: EmailDelivery, now: Date = Date()) async throws -> RetryOutcome {
         guard let (sequence, letter) = try await list().first(where: { $0.letter.messageID == messageID }) else {
-            return false
+            return .notFound
         }
-        _ = try await jetStream.publish(
-            subjects.email(letter.command.template), payload: try JSONCoding.encoder.encode(letter.command),
-            messageID: "\(messageID).retry-\(Int(now.timeIntervalSince1970))")
-        try await jetStream.deleteMessage(in: subjects.emailDeadStream, sequence: sequence)
-        return true
+        guard let command = letter.command else { return .secretNotKept }
+        do {
+            try await delivery.send(command, messageID: "\(messageID).retry-\(Int(now.timeIntervalSince1970))") { _ in }
+        } catch {
+            return .failed("\(error)")
+        }
+        try await jetStream.eraseMessage(in: subjects.emailDeadStream, sequence: sequence)
+        return .delivered
     }
 }

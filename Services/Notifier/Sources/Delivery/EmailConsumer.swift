@@ -3,21 +3,24 @@ import Logging
 import ServiceLifecycle
 import TollgateContracts
 import TollgateMessaging
+import TollgateSecurity
 import TollgateServiceKit
 
 /// Takes email commands from the `EMAIL` stream and delivers them, several at once (as many as the
-/// pull consumer hands out). A message is acknowledged only once the server accepted it (and the
-/// delivery log says so), or once it is in the dead letters: permanent refusals, unreadable or
-/// unrenderable commands, and transient failures that used up their attempts. Other failures are
-/// retried with growing delays.
+/// pull consumer hands out). A command opens only with the Notifier's key and only for the subject
+/// it names; anything else goes to the dead letters. A message is settled only once the server
+/// accepted it (and the delivery log says so), or once it is in the dead letters: permanent
+/// refusals, unreadable or unrenderable commands, and transient failures that used up their
+/// attempts. Other failures are retried with growing delays. A settled message is erased from the
+/// stream at once, so no delivered link or code rests there.
 public struct EmailConsumer: Service {
     let consumer: PullConsumer
-    let renderer: EmailRenderer
-    let transport: any MailTransport
+    let opener: EmailOpener
+    let delivery: EmailDelivery
     let deliveries: DeliveryLog
     let deadLetters: DeadLetters
-    let from: String
-    let replyTo: String?
+    let jetStream: JetStream
+    let subjects: Subjects
     let maxAttempts: Int
     let retryBase: Duration
     let faults: DeliveryFaults
@@ -32,39 +35,29 @@ public struct EmailConsumer: Service {
             }
         }
         await consumer.stop()
-        await transport.shutdown()
+        await delivery.transport.shutdown()
     }
 
     func handle(_ message: JetStreamMessage) async {
         let messageID = message.headers["Nats-Msg-Id"] ?? "stream-\(message.streamSequence)"
         let command: EmailCommand
         do {
-            command = try JSONCoding.decoder.decode(EmailCommand.self, from: message.payload)
+            command = try open(message)
         } catch {
-            // Nothing to send or to retry later: keep the raw text in the log, not in the dead letters.
-            logger.error("email command unreadable; dropped", metadata: ["id": "\(messageID)", "error": "\(error)"])
-            try? message.term()
+            await giveUp(message, messageID, nil, reason: "unreadable: \(error)")
             return
         }
         do {
             if try await deliveries.wasDelivered(messageID) {
                 logger.info("email was sent before; acknowledged again", metadata: ["id": "\(messageID)"])
-                try message.ack()
+                try await settle(message, messageID)
                 return
             }
-            let email = try renderer.render(command)
-            try await transport.deliver(
-                MimeMessage(
-                    from: from, to: command.to, toName: command.toName, subject: email.subject, text: email.text,
-                    html: email.html, messageID: "\(messageID)@tollgate", date: Date(), replyTo: replyTo),
-                from: MimeMessage.address(of: from), to: command.to)
-            do {
-                try await deliveries.record(messageID, template: command.template.rawValue, recipient: command.to)
-            } catch {
+            try await delivery.send(command, messageID: messageID) { error in
                 logger.error("sent, but not written to the delivery log", metadata: ["id": "\(messageID)", "error": "\(error)"])
             }
             if faults.stopBeforeAck { return }
-            try message.ack()
+            try await settle(message, messageID)
             logger.info("email delivered", metadata: ["template": "\(command.template.rawValue)", "id": "\(messageID)"])
         } catch let error as RenderingError {
             await giveUp(message, messageID, command, reason: "cannot render: \(error)")
@@ -83,15 +76,34 @@ public struct EmailConsumer: Service {
         }
     }
 
-    /// Into the dead letters, then out of the stream; if the dead letter cannot be written, the
-    /// message stays in the stream and comes back later.
-    private func giveUp(_ message: JetStreamMessage, _ messageID: String, _ command: EmailCommand, reason: String) async {
+    /// The command, if it was sealed for this Notifier, on the subject of its own template (a
+    /// sender may publish only its own templates, and the seal binds the subject).
+    private func open(_ message: JetStreamMessage) throws -> EmailCommand {
+        let command = try opener.open(message.payload, subject: message.subject)
+        guard subjects.email(command.template) == message.subject else {
+            throw EmailOpener.Failure.tampered
+        }
+        return command
+    }
+
+    /// Done with it: erased from the stream (overwritten on disk), then acknowledged. If the
+    /// acknowledgement is lost, the message is already gone and is not handed out again.
+    private func settle(_ message: JetStreamMessage, _ messageID: String) async throws {
+        do {
+            try await jetStream.eraseMessage(in: subjects.emailStream, sequence: message.streamSequence)
+        } catch {
+            logger.warning("cannot erase a settled email from the stream", metadata: ["id": "\(messageID)", "error": "\(error)"])
+        }
+        try message.ack()
+    }
+
+    /// Into the dead letters (without any one-time secret), then out of the stream; if the dead
+    /// letter cannot be written, the message stays in the stream and comes back later.
+    private func giveUp(_ message: JetStreamMessage, _ messageID: String, _ command: EmailCommand?, reason: String) async {
         do {
             try await deadLetters.add(
-                DeadLetter(
-                    messageID: messageID, command: command, reason: reason, attempts: message.deliveryCount,
-                    failedAt: Date()))
-            try message.ack()
+                DeadLetter(messageID: messageID, command: command, reason: reason, attempts: message.deliveryCount, failedAt: Date()))
+            try await settle(message, messageID)
             logger.error("email not delivered; moved to dead letters", metadata: ["id": "\(messageID)", "reason": "\(reason)"])
         } catch {
             logger.error("cannot write the dead letter; will retry", metadata: ["id": "\(messageID)", "error": "\(error)"])

@@ -18,12 +18,12 @@ public struct VerificationKey: Sendable {
     }
 }
 
-/// The gateway's local copy of the key-value buckets it reads on every request: public signing keys
-/// and revocations. Kept current by `SharedStateWatcher`; read without any round trip.
-public final class SharedState: Sendable {
+/// The local copy of what verifying an access token needs: the public signing keys and the
+/// revocations, from the buckets Auth writes. Kept current by `TokenStateWatcher`; read without
+/// any round trip, by the gateways and by every service that acts for a user.
+public final class TokenState: Sendable {
     private let keys = Mutex<[String: VerificationKey]>([:])
     private let revocations = Mutex<[String: Int64]>([:])
-    private let entitlements = Mutex<[String: Entitlement]>([:])
     private let loadedBuckets = Mutex<Set<String>>([])
 
     public init() {}
@@ -38,7 +38,7 @@ public final class SharedState: Sendable {
         keys.withLock { $0[kid] = key }
     }
 
-    /// Marks a bucket as read up to date once (the gateway is not ready before every bucket is).
+    /// Marks a bucket as read up to date once (nothing is ready before its buckets are).
     public func markLoaded(_ bucket: String) {
         loadedBuckets.withLock { _ = $0.insert(bucket) }
     }
@@ -50,15 +50,6 @@ public final class SharedState: Sendable {
     /// When the user's or session's tokens were revoked (tokens issued at or before it are refused).
     public func revokedAt(key: String) -> Int64? {
         revocations.withLock { $0[key] }
-    }
-
-    /// The user's plan tier and access end, by lower-case user id.
-    public func entitlement(user: String) -> Entitlement? {
-        entitlements.withLock { $0[user] }
-    }
-
-    public func setEntitlement(_ entitlement: Entitlement?, user: String) {
-        entitlements.withLock { $0[user] = entitlement }
     }
 
     public func setRevocation(_ revokedAt: Int64?, key: String) {

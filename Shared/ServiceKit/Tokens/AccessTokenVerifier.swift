@@ -22,14 +22,14 @@ public enum TokenRejection: Error, Equatable, Sendable {
 /// Here: `alg` must be EdDSA, `kid` must be a published key, and `exp`, `iss`, `aud`, `typ` must be
 /// present and right.
 public struct AccessTokenVerifier: Sendable {
-    let state: SharedState
+    let state: TokenState
     let issuer: String
     let audience: String
     /// Tolerated clock difference between Auth and the gateway.
     let leeway: Int64 = 30
     private let cache = VerifiedTokenCache()
 
-    public init(state: SharedState, issuer: String, audience: String) {
+    public init(state: TokenState, issuer: String, audience: String) {
         self.state = state
         self.issuer = issuer
         self.audience = audience

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import GatewayService
+import TollgateServiceKit
 import Testing
 import TollgateContracts
 import TollgateSecurity
@@ -8,7 +8,7 @@ import TollgateSecurity
 @Suite("Access token verification rules")
 struct AccessTokenVerifierTests {
     let key = Curve25519.Signing.PrivateKey()
-    let state = SharedState()
+    let state = TokenState()
     var verifier: AccessTokenVerifier { AccessTokenVerifier(state: state, issuer: "tg", audience: "app") }
     let userID = UUID().uuidString.lowercased()
 

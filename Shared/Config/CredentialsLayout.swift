@@ -1,0 +1,20 @@
+/// Where `tollgate-credentials init` (run by `make run`) keeps the deployment's credentials under
+/// the data folder, and so where every executable looks when no variable names them. The folder
+/// is readable by its owner only.
+public struct CredentialsLayout: Sendable, Equatable {
+    public let directory: String
+
+    public init(dataDirectory: String) {
+        directory = "\(dataDirectory)/credentials"
+    }
+
+    /// The nkey seed of one NATS identity (`auth`, `auth-cli`, …).
+    public func natsSeed(_ identity: String) -> String { "\(directory)/nats/\(identity).nk" }
+
+    /// The server's `authorization` block: public keys and permissions, no secret.
+    public var natsAuthorization: String { "\(directory)/nats-authorization.conf" }
+
+    /// The Notifier's email key pair: Auth and Billing seal email commands to the public half.
+    public var emailPublicKey: String { "\(directory)/email/notifier.public" }
+    public var emailPrivateKey: String { "\(directory)/email/notifier.private" }
+}
