@@ -51,8 +51,7 @@ public enum BusPermissions {
                 allowResponses: true)
         case .authCLI:
             return NatsPermissions(
-                publish: [subjects.authKeysChanged, "$KV.\(subjects.jwksBucket).>"]
-                    + ["$JS.API.STREAM.INFO.\(Subjects.streamName(ofBucket: subjects.jwksBucket))"],
+                publish: [subjects.authKeysChanged] + JetStreamAPI.writeKeys(subjects.jwksBucket),
                 subscribe: inbox, allowResponses: false)
         case .notifierCLI:
             return NatsPermissions(

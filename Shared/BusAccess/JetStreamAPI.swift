@@ -30,7 +30,12 @@ enum JetStreamAPI {
 
     /// Create a key-value bucket (or find it made) and write its keys.
     static func writeBucket(_ bucket: String) -> [String] {
-        manageStream(Subjects.streamName(ofBucket: bucket)) + ["$KV.\(bucket).>"]
+        manageStream(Subjects.streamName(ofBucket: bucket)) + writeKeys(bucket)
+    }
+
+    /// Find a bucket someone else made, and write its keys.
+    static func writeKeys(_ bucket: String) -> [String] {
+        ["$JS.API.STREAM.INFO.\(Subjects.streamName(ofBucket: bucket))", "$KV.\(bucket).>"]
     }
 
     /// Find a bucket and watch every key (an ordered consumer of its own, with flow control).

@@ -7,8 +7,14 @@ public struct NatsPermissions: Sendable, Equatable {
     public var allowResponses: Bool
 
     public init(publish: [String], subscribe: [String], allowResponses: Bool) {
-        self.publish = publish
-        self.subscribe = subscribe
+        // Lists are put together from per-job pieces that share subjects (`STREAM.INFO`, `STREAM.NAMES`).
+        self.publish = Self.firstOfEach(publish)
+        self.subscribe = Self.firstOfEach(subscribe)
         self.allowResponses = allowResponses
+    }
+
+    private static func firstOfEach(_ subjects: [String]) -> [String] {
+        var seen = Set<String>()
+        return subjects.filter { seen.insert($0).inserted }
     }
 }

@@ -74,9 +74,9 @@ extension JetStream {
             let success: Bool?
             let error: Refusal?
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: reply.payload), answer.success == true else {
-            let detail = (try? JSONDecoder().decode(Answer.self, from: reply.payload))?.error?.description ?? "refused"
-            throw NatsError(.jetStream, "erase message \(sequence) of \(stream): \(detail)")
+        let answer = try? JSONDecoder().decode(Answer.self, from: reply.payload)
+        guard answer?.success == true else {
+            throw NatsError(.jetStream, "erase message \(sequence) of \(stream): \(answer?.error?.description ?? "refused")")
         }
     }
 }

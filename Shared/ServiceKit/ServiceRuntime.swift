@@ -43,8 +43,7 @@ public enum ServiceRuntime {
             logger.info("connected to NATS")
             return connection
         } catch let error as NatsError where error.code == .authentication {
-            let variable = identity.isOperatorCommand ? "TOLLGATE_NATS_CLI_SEED" : "TOLLGATE_NATS_SEED"
-            throw ConfigurationError(problems: ["\(variable): \(error.message)"])
+            throw ConfigurationError(problems: ["\(CommonConfig.seedVariable(of: identity)): \(error.message)"])
         } catch let error as NatsError where error.code == .tls {
             throw ConfigurationError(problems: ["NATS_URL / TOLLGATE_NATS_CA_FILE: \(error.message)"])
         }

@@ -5,8 +5,6 @@ import TollgateSecurity
 public struct AuthConfig: Sendable {
     public var common: CommonConfig
     public var databaseURL: String
-    public var issuer: String
-    public var audience: String
     public var accessTokenLifetime: Duration
     public var refreshTokenLifetime: Duration
     public var sessionLifetime: Duration
@@ -41,8 +39,6 @@ public struct AuthConfig: Sendable {
             common: common,
             databaseURL: reader.databaseURL(
                 "TOLLGATE_AUTH_DATABASE_URL", default: common.defaultDatabaseURL(service: "auth")),
-            issuer: common.jwtIssuer,
-            audience: common.jwtAudience,
             accessTokenLifetime: reader.seconds("TOLLGATE_ACCESS_TOKEN_TTL", default: .seconds(900), in: 30...86400),
             refreshTokenLifetime: reader.seconds(
                 "TOLLGATE_REFRESH_TOKEN_TTL", default: .seconds(7 * 86400), in: 60...(90 * 86400)),

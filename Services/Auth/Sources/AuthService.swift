@@ -35,7 +35,7 @@ public struct AuthService: Sendable {
             let jwks = try await jetStream.keyValue(SharedBuckets.jwks(subjects))
             try await JWKSPublisher(bucket: jwks).publish(signingKeys)
             let tokens = try await AccessTokenIssuer(
-                signingKeys: signingKeys, issuer: config.issuer, audience: config.audience,
+                signingKeys: signingKeys, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience,
                 lifetime: config.accessTokenLifetime)
 
             let hasher = PasswordHasher(parameters: config.argon2)

@@ -6,8 +6,6 @@ public struct GatewayConfig: Sendable {
     public var host: String
     public var port: Int
     public var routesFile: String
-    public var issuer: String
-    public var audience: String
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> GatewayConfig {
         var reader = EnvironmentReader(environment)
@@ -16,9 +14,7 @@ public struct GatewayConfig: Sendable {
             common: common,
             host: reader.string("TOLLGATE_HTTP_HOST", default: "0.0.0.0"),
             port: reader.port("TOLLGATE_HTTP_PORT", default: 8080),
-            routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"),
-            issuer: common.jwtIssuer,
-            audience: common.jwtAudience)
+            routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"))
         try reader.finish()
         return config
     }

@@ -20,7 +20,7 @@ public enum GatewayService {
         let jetStream = try connection.jetStream()
         let responder = GatewayResponder(
             routes: routes,
-            verifier: AccessTokenVerifier(state: tokens, issuer: config.issuer, audience: config.audience),
+            verifier: AccessTokenVerifier(state: tokens, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience),
             tiers: TierGate(state: entitlements),
             limiter: RateLimiter(),
             connection: connection,

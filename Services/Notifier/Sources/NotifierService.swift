@@ -30,14 +30,13 @@ public struct NotifierService: Sendable {
                     // Beyond our own limit, so that the stream never silently stops redelivering a message
                     // that a crash kept from being acknowledged or put in the dead letters.
                     maxDeliver: config.maxAttempts + 5, ackWait: config.ackWait, maxInFlight: config.maxInFlight))
-            let deliveries = DeliveryLog(database: database)
             let delivery = EmailDelivery(
                 renderer: try EmailRenderer(branding: config.branding, overridesDirectory: config.templatesDirectory),
-                transport: try config.mail.makeTransport(logger: logger), deliveries: deliveries, from: config.from,
+                transport: try config.mail.makeTransport(logger: logger), deliveries: DeliveryLog(database: database), from: config.from,
                 replyTo: config.replyTo)
             let deadLetters = DeadLetters(jetStream: jetStream, subjects: subjects)
             let consumer = EmailConsumer(
-                consumer: pull, opener: opener, delivery: delivery, deliveries: deliveries, deadLetters: deadLetters,
+                consumer: pull, opener: opener, delivery: delivery, deadLetters: deadLetters,
                 jetStream: jetStream, subjects: subjects, maxAttempts: config.maxAttempts, retryBase: config.retryBase,
                 faults: faults, logger: logger)
             let router = ServiceRouter(connection: connection, service: .notifier, subjects: subjects, logger: logger)

@@ -17,7 +17,6 @@ public struct EmailConsumer: Service {
     let consumer: PullConsumer
     let opener: EmailOpener
     let delivery: EmailDelivery
-    let deliveries: DeliveryLog
     let deadLetters: DeadLetters
     let jetStream: JetStream
     let subjects: Subjects
@@ -48,7 +47,7 @@ public struct EmailConsumer: Service {
             return
         }
         do {
-            if try await deliveries.wasDelivered(messageID) {
+            if try await delivery.deliveries.wasDelivered(messageID) {
                 logger.info("email was sent before; acknowledged again", metadata: ["id": "\(messageID)"])
                 try await settle(message, messageID)
                 return
