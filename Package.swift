@@ -86,11 +86,23 @@ let package = Package(
             ],
             path: "Shared/ServiceKit", swiftSettings: swiftSettings),
 
+        // The public HTTP listeners' shared parts (gateway and Webhook): slow-client deadlines, security headers.
+        .target(
+            name: "TollgateHTTPServer",
+            dependencies: [
+                "TollgateConfig",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            path: "Shared/HTTPServer", swiftSettings: swiftSettings),
+
         // Services: a library with the logic and a thin executable each.
         .target(
             name: "GatewayService",
             dependencies: [
-                "TollgateServiceKit", "TollgateSecurity",
+                "TollgateServiceKit", "TollgateSecurity", "TollgateHTTPServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -133,7 +145,8 @@ let package = Package(
         .target(
             name: "WebhookService",
             dependencies: [
-                "TollgateServiceKit", "TollgateSecurity", .product(name: "Hummingbird", package: "hummingbird"),
+                "TollgateServiceKit", "TollgateSecurity", "TollgateHTTPServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/Webhook/Sources", swiftSettings: swiftSettings),

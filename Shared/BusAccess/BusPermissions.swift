@@ -11,7 +11,7 @@ public enum BusPermissions {
         switch identity {
         case .gateway:
             return NatsPermissions(
-                publish: routes(of: nil, subjects) + extraRoutes.map(subjects.route)
+                publish: routes(of: nil, subjects) + extraRoutes.map(subjects.route) + [subjects.authAdminRefused]
                     + ServiceName.allCases.filter { $0 != .gateway }.map(subjects.ping)
                     + tokens + JetStreamAPI.watchBucket(subjects.entitlementsBucket),
                 subscribe: inbox, allowResponses: false)
@@ -22,7 +22,10 @@ public enum BusPermissions {
                     + JetStreamAPI.writeBucket(subjects.jwksBucket) + JetStreamAPI.writeBucket(subjects.revocationsBucket)
                     + JetStreamAPI.manageStream(subjects.usersStream) + tokens,
                 subscribe: routes(of: .auth, subjects)
-                    + [subjects.ping(.auth), subjects.authAccountLookup, subjects.authUserChanged, subjects.authKeysChanged]
+                    + [
+                        subjects.ping(.auth), subjects.authAccountLookup, subjects.authUserChanged, subjects.authKeysChanged,
+                        subjects.authAdminRefused,
+                    ]
                     + inbox,
                 allowResponses: true)
         case .billing:

@@ -76,6 +76,10 @@ public struct Subjects: Sendable, Equatable {
     /// Internal: no gateway route can name it.
     public var authAccountLookup: String { "\(prefix).auth.internal.account" }
 
+    /// A gateway reports a signed-in user refused an admin route (the request's envelope, with the
+    /// user's token), and Auth records it in its audit log. Internal.
+    public var authAdminRefused: String { "\(prefix).auth.internal.admin-refused" }
+
     /// Billing's counts for the admin dashboard (`BillingStats`). Internal.
     public var billingStats: String { "\(prefix).billing.internal.stats" }
     /// Billing's counts for one user (`AccountLookup` → `BillingUserCounts`). Internal.

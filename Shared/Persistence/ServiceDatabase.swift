@@ -87,10 +87,16 @@ public final class ServiceDatabase: Sendable {
         database as! any SQLDatabase
     }
 
+    /// How long a SQLite statement waits for a lock another process holds before it fails (and its
+    /// request is answered 503). sqlite-nio's own busy handler retries at once and forever.
+    public static let sqliteBusyTimeoutMilliseconds = 5000
+
     /// Runs every migration not yet applied (and SQLite's write-ahead log, so readers never wait).
     public func migrate(_ migrations: [any Migration]) async throws {
         if case .sqliteFile = location {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
+            // On the one pooled connection, which lives as long as the service.
+            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))").run()
         }
         let list = Migrations()
         list.add(migrations)

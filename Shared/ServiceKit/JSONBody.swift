@@ -4,10 +4,7 @@ import Foundation
 public enum JSONBody {
     public static func decode<Body: Decodable>(_ type: Body.Type, from data: Data) throws(ValidationFailure) -> Body {
         if data.isEmpty { throw ValidationFailure(field: "body", "A JSON body is required") }
-        // Foundation accepts \u0000 inside strings, which PostgreSQL later refuses.
-        if JSONNulScanner.containsNul(data) {
-            throw ValidationFailure(field: "body", "Strings may not contain NUL characters")
-        }
+        if let problem = JSONSyntax.problem(in: data) { throw ValidationFailure(field: "body", problem.message) }
         do {
             return try JSONCoding.decoder.decode(type, from: data)
         } catch let error as DecodingError {
@@ -55,34 +52,14 @@ enum JSONTypeName {
     }
 }
 
-/// Finds a NUL character in a JSON text: a raw 0x00 byte, or a `\u0000` escape inside a string
-/// (an escaped backslash followed by `u0000` is not one).
-enum JSONNulScanner {
-    static func containsNul(_ data: Data) -> Bool {
-        var insideString = false
-        var index = data.startIndex
-        while index < data.endIndex {
-            let byte = data[index]
-            if byte == 0 { return true }
-            if insideString {
-                if byte == UInt8(ascii: "\\") {
-                    let next = data.index(after: index)
-                    guard next < data.endIndex else { return false }
-                    if data[next] == UInt8(ascii: "u"), isZeroEscape(data, from: data.index(after: next)) { return true }
-                    index = data.index(after: next)
-                    continue
-                }
-                if byte == UInt8(ascii: "\"") { insideString = false }
-            } else if byte == UInt8(ascii: "\"") {
-                insideString = true
-            }
-            index = data.index(after: index)
+extension JSONSyntax.Problem {
+    var message: String {
+        switch self {
+        case .invalid: "Body is not valid JSON"
+        case .duplicateKey(let key): "Duplicate key \"\(key.prefix(64))\""
+        // PostgreSQL refuses NUL in text, and no field of ours needs one.
+        case .nul: "Strings may not contain NUL characters"
+        case .tooDeep: "Body is nested more than \(JSONSyntax.maximumDepth) levels deep"
         }
-        return false
-    }
-
-    private static func isZeroEscape(_ data: Data, from start: Data.Index) -> Bool {
-        guard data.distance(from: start, to: data.endIndex) >= 4 else { return false }
-        return data[start..<(start + 4)].allSatisfy { $0 == UInt8(ascii: "0") }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// `limit` and `offset` as every admin list takes them: `limit` 1…100 (default 10), `offset` ≥ 0,
-/// and `as_of`, the time the first page was read: rows made at or after it are left out, so paging
+/// `limit` and `offset` as every admin list takes them: `limit` 1…100 (default 10), `offset`
+/// 0…`maximumOffset` (so no page arithmetic can overflow), and `as_of`, the time the first page was read: rows made at or after it are left out, so paging
 /// through a list that grows while it is read shows every row exactly once.
 public struct PageRequest: Sendable, Equatable {
     public let limit: Int
@@ -14,6 +14,10 @@ public struct PageRequest: Sendable, Equatable {
         self.asOf = asOf
     }
 
+    public static let maximumOffset = 1_000_000_000
+    /// `as_of` outside 1970…9999 is a typing error, not a point in a list's history.
+    static let asOfRange: Range<TimeInterval> = 0..<253_402_300_800
+
     public static func from(_ query: [String: String], now: Date = Date()) throws(ValidationFailure) -> PageRequest {
         var errors: [String: String] = [:]
         var limit = 10
@@ -22,12 +26,20 @@ public struct PageRequest: Sendable, Equatable {
         }
         var offset = 0
         if let text = query["offset"] {
-            if let value = Int(text), value >= 0 { offset = value } else { errors["offset"] = "offset must be 0 or more" }
+            if let value = Int(text), (0...maximumOffset).contains(value) {
+                offset = value
+            } else {
+                errors["offset"] = "offset must be between 0 and \(maximumOffset)"
+            }
         }
         // To the millisecond, as `as_of` is written back: every page then draws the same line.
         var asOf = ISOTime.milliseconds(now)
         if let text = query["as_of"] {
-            if let value = ISOTime.date(text) { asOf = value } else { errors["as_of"] = "as_of must be an ISO-8601 time" }
+            if let value = ISOTime.date(text), asOfRange.contains(value.timeIntervalSince1970) {
+                asOf = value
+            } else {
+                errors["as_of"] = "as_of must be an ISO-8601 time between the years 1970 and 9999"
+            }
         }
         if !errors.isEmpty { throw ValidationFailure(errors) }
         return PageRequest(limit: limit, offset: offset, asOf: asOf)

@@ -15,13 +15,20 @@ public final class ServiceRouter: Service, @unchecked Sendable {
     private let subjects: Subjects
     private let logger: Logger
     private let access: AccessCheck?
+    private let isUnavailable: @Sendable (any Error) -> Bool
     private var handlers: [(subject: String, handler: Handler)] = []
 
+    /// Seconds a client is asked to wait when a dependency is unavailable.
+    static let retryAfterSeconds = 5
+
     /// `access`: how this service verifies the access tokens of signed-in routes itself (nil for a
-    /// service that has none).
+    /// service that has none). `isUnavailable` recognises errors that mean a dependency (the
+    /// database) cannot be reached now: those are answered 503 with `Retry-After`, not 500.
     public init(
-        connection: NatsConnection, service: ServiceName, subjects: Subjects, logger: Logger, access: AccessCheck? = nil
+        connection: NatsConnection, service: ServiceName, subjects: Subjects, logger: Logger, access: AccessCheck? = nil,
+        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
     ) {
+        self.isUnavailable = isUnavailable
         self.connection = connection
         self.service = service
         self.subjects = subjects
@@ -96,6 +103,12 @@ public final class ServiceRouter: Service, @unchecked Sendable {
             response = reply
         } catch let failure as ValidationFailure {
             response = .validation(failure.errors)
+        } catch where isUnavailable(error) {
+            logger.warning(
+                "dependency unavailable",
+                metadata: ["subject": "\(message.subject)", "error": "\(error)", "request_id": "\(request.requestID ?? "-")"])
+            response = ServiceResponse.error(503, "Service temporarily unavailable; retry later")
+                .adding(header: "Retry-After", String(Self.retryAfterSeconds))
         } catch {
             logger.error(
                 "handler failed",

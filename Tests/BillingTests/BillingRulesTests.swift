@@ -64,23 +64,34 @@ struct BillingRulesTests {
         #expect(EntitlementOutbox.best(of: [grant(tier: nil, until: 100)]) == Entitlement(tier: 0, accessUntil: 100), "a plan gone from the table counts as tier 0")
     }
 
-    @Test("plan input: required fields when creating, one message per bad field, sane codes")
+    @Test("plan input: required fields when creating, one message per bad field, sane codes, ISO 4217, configured tiers")
     func planInput() throws {
-        #expect(throws: ValidationFailure.self) { try PlanInput().validate(creating: true) }
+        let tiers: Set<Int> = [0, 1, 2]
+        #expect(throws: ValidationFailure.self) { try PlanInput().validate(creating: true, tiers: tiers) }
         do {
-            try PlanInput().validate(creating: true)
+            try PlanInput().validate(creating: true, tiers: tiers)
         } catch {
             #expect(Set(error.errors.keys) == ["name", "code", "price_cents", "billing_period"])
         }
-        try PlanInput().validate(creating: false)
-        var input = PlanInput()
-        input.tier = 101
-        input.currency = "US"
-        do {
-            try input.validate(creating: false)
-            Issue.record("expected a failure")
-        } catch {
-            #expect(Set(error.errors.keys) == ["tier", "currency"])
+        try PlanInput().validate(creating: false, tiers: tiers)
+        for (tier, currency) in [(3, "US"), (-1, "XXX"), (Int.max, "ABC"), (Int.min, "usd1"), (0, "XAU")] {
+            var input = PlanInput()
+            input.tier = tier
+            input.currency = currency
+            input.priceCents = tier == 0 ? Int.max : nil
+            do {
+                try input.validate(creating: false, tiers: tier == 0 ? [] : tiers)
+                Issue.record("expected a failure for \(tier) \(currency)")
+            } catch {
+                #expect(Set(error.errors.keys).isSuperset(of: ["tier", "currency"]), "\(tier) \(currency)")
+            }
+        }
+        for currency in ["usd", "EUR", "jpy", "XOF", "CHF"] {
+            var input = PlanInput()
+            input.currency = currency
+            input.tier = 2
+            try input.validate(creating: false, tiers: tiers)
+            #expect(CurrencyCodes.normalized(currency) == currency.uppercased())
         }
         #expect(PlanInput.isValidCode("pro-2026_a"))
         #expect(!PlanInput.isValidCode("Pro"))

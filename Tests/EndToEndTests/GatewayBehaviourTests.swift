@@ -14,7 +14,7 @@ struct GatewayBehaviourTests {
             let missing = try await system.client.get("/no/such/route")
             #expect(missing.status == 404)
             #expect(missing.json["detail"] as? String == "Not Found")
-            #expect(missing.header("Content-Type") == "application/json")
+            #expect(missing.header("Content-Type") == "application/json; charset=utf-8")
 
             let wrongMethod = try await system.client.send(.delete, "/login")
             #expect(wrongMethod.status == 405)

@@ -32,7 +32,8 @@ struct SessionTests {
     }
 
     static func refresh(_ system: TestSystem, _ token: String) async throws -> HTTPResult {
-        try await system.client.send(.post, "/refresh-token", headers: ["Cookie": "refresh_token=\(token)"])
+        try await system.client.send(
+            .post, "/refresh-token", headers: ["Cookie": "refresh_token=\(token)", "Content-Type": "application/json"])
     }
 
     static func liveRefreshTokens(_ system: TestSystem, userID: String) async throws -> Int {
@@ -67,7 +68,7 @@ struct SessionTests {
             #expect(byBody.status == 200)
             #expect(try await Self.liveRefreshTokens(system, userID: ann.userID) == 1)
 
-            #expect(try await system.client.send(.post, "/refresh-token").status == 401)
+            #expect(try await system.client.send(.post, "/refresh-token", headers: ["Content-Type": "application/json"]).status == 401)
             #expect(try await Self.refresh(system, "made-up").status == 401)
         }
     }

@@ -10,7 +10,7 @@ struct StarterCompatTests {
             let bob = try await SessionTests.signIn(system, "bob")
             let login = try await system.client.post("/login", json: ["email": "bob@example.com", "password": "password-1"])
             #expect(login.json["refresh_token"] == nil)
-            #expect(try await system.client.send(.post, "/refresh-token?token=\(bob.refresh)").status == 401)
+            #expect(try await system.client.send(.post, "/refresh-token?token=\(bob.refresh)", headers: ["Content-Type": "application/json"]).status == 401)
         }
     }
 
@@ -24,7 +24,7 @@ struct StarterCompatTests {
             let inBody = try #require(login.json["refresh_token"] as? String)
             #expect(inBody == SessionTests.refreshCookie(login))
 
-            let refreshed = try await system.client.send(.post, "/refresh-token?token=\(inBody)")
+            let refreshed = try await system.client.send(.post, "/refresh-token?token=\(inBody)", headers: ["Content-Type": "application/json"])
             #expect(refreshed.status == 200)
             let next = try #require(refreshed.json["refresh_token"] as? String)
             #expect(next == SessionTests.refreshCookie(refreshed))

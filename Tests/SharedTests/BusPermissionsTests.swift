@@ -37,6 +37,8 @@ struct BusPermissionsTests {
         #expect(publishers(of: subjects.authUserChanged) == [.auth])
         #expect(subscribers(of: subjects.authUserChanged) == [.auth, .billing])
         #expect(publishers(of: subjects.authKeysChanged) == [.authCLI])
+        #expect(publishers(of: subjects.authAdminRefused) == [.gateway])
+        #expect(subscribers(of: subjects.authAdminRefused) == [.auth])
         #expect(publishers(of: subjects.notifierDeadLetterRetry) == [.notifierCLI])
         #expect(subscribers(of: subjects.notifierDeadLetterRetry) == [.notifier])
     }

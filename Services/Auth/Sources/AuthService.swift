@@ -94,7 +94,8 @@ public struct AuthService: Sendable {
 
             let access = AccessCheck(jetStream: jetStream, config: config.common, logger: logger)
             let router = ServiceRouter(
-                connection: connection, service: .auth, subjects: subjects, logger: logger, access: access)
+                connection: connection, service: .auth, subjects: subjects, logger: logger, access: access,
+                isUnavailable: DatabaseAvailability.isUnavailable)
             router.on(subjects.authRegister, registration.handle)
             router.on(subjects.authLogin, login.handle)
             router.onAuthenticated(subjects.authMe, me.handle)
@@ -135,6 +136,7 @@ public struct AuthService: Sendable {
             router.onAdmin(subjects.adminUsersRole, admin.role)
             router.onAdmin(subjects.adminUsersVerify, admin.verify)
             router.onAdmin(subjects.adminAudit, AdminAuditHandler(database: database, billing: billing).handle)
+            router.onAuthenticated(subjects.authAdminRefused, AdminRefusalHandler(audit: audit).handle)
             let identities = IdentityHandlers(database: database)
             router.onAuthenticated(subjects.authIdentities, identities.list)
             router.onAuthenticated(subjects.authIdentityDelete, identities.unlink)

@@ -1,3 +1,4 @@
+import Foundation
 import TollgateConfig
 
 /// Billing's configuration from environment variables.
@@ -18,6 +19,8 @@ public struct BillingConfig: Sendable {
     public var sweepInterval: Duration
     /// How many Stripe events one instance applies at once.
     public var eventsInFlight: Int
+    /// `TOLLGATE_PLAN_TIERS`: the tiers a plan may have (the gateway's `tier:` gates compare with them).
+    public var planTiers: Set<Int>
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> BillingConfig {
         var reader = EnvironmentReader(environment)
@@ -36,8 +39,21 @@ public struct BillingConfig: Sendable {
                 "TOLLGATE_CHECKOUT_CANCEL_URL", default: "\(common.publicURL)/billing/cancel", schemes: web),
             portalReturnURL: reader.url("TOLLGATE_PORTAL_RETURN_URL", default: "\(common.publicURL)/account", schemes: web),
             sweepInterval: reader.seconds("TOLLGATE_BILLING_SWEEP_SECONDS", default: .seconds(3600), in: 1...86_400),
-            eventsInFlight: reader.int("TOLLGATE_BILLING_EVENTS_IN_FLIGHT", default: 64, in: 1...256))
+            eventsInFlight: reader.int("TOLLGATE_BILLING_EVENTS_IN_FLIGHT", default: 64, in: 1...256),
+            planTiers: Self.tiers(&reader))
         try reader.finish()
         return config
+    }
+
+    /// Comma-separated integers 0…100; by default the contract's 0 free, 1 pro, 2 vip.
+    static func tiers(_ reader: inout EnvironmentReader) -> Set<Int> {
+        let text = reader.string("TOLLGATE_PLAN_TIERS", default: "0,1,2")
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let tiers = parts.compactMap { Int($0) }.filter { (0...100).contains($0) }
+        guard !tiers.isEmpty, tiers.count == parts.count else {
+            reader.addProblem("TOLLGATE_PLAN_TIERS: comma-separated integers from 0 to 100, got \"\(text)\"")
+            return [0, 1, 2]
+        }
+        return Set(tiers)
     }
 }

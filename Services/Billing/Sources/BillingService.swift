@@ -53,7 +53,7 @@ public struct BillingService: Sendable {
 
             let plans = PlanHandlers(database: database)
             let audit = BillingAuditLog(database: database)
-            let planAdmin = PlanAdminHandlers(database: database, catalog: catalog, audit: audit)
+            let planAdmin = PlanAdminHandlers(database: database, catalog: catalog, audit: audit, tiers: config.planTiers)
             let subscriptions = SubscriptionHandlers(
                 database: database, accounts: accounts, catalog: catalog,
                 customers: stripe.map { StripeCustomerDirectory(database: database, stripe: $0) }, stripe: stripe, sync: sync,
@@ -63,7 +63,8 @@ public struct BillingService: Sendable {
 
             let access = AccessCheck(jetStream: jetStream, config: config.common, logger: logger)
             let router = ServiceRouter(
-                connection: connection, service: .billing, subjects: subjects, logger: logger, access: access)
+                connection: connection, service: .billing, subjects: subjects, logger: logger, access: access,
+                isUnavailable: DatabaseAvailability.isUnavailable)
             router.on(subjects.billingPlansList, plans.list)
             router.on(subjects.billingPlansGet, plans.get)
             router.onAdmin(subjects.billingPlansCreate, planAdmin.create)

@@ -1,4 +1,5 @@
 import TollgateConfig
+import TollgateHTTPServer
 
 /// The gateway's configuration from environment variables; routes come from `routesFile`.
 public struct GatewayConfig: Sendable {
@@ -6,6 +7,8 @@ public struct GatewayConfig: Sendable {
     public var host: String
     public var port: Int
     public var routesFile: String
+    /// Deadlines for slow and idle clients.
+    public var timeouts: HTTPTimeouts
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> GatewayConfig {
         var reader = EnvironmentReader(environment)
@@ -14,7 +17,8 @@ public struct GatewayConfig: Sendable {
             common: common,
             host: reader.string("TOLLGATE_HTTP_HOST", default: "0.0.0.0"),
             port: reader.port("TOLLGATE_HTTP_PORT", default: 8080),
-            routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"))
+            routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"),
+            timeouts: HTTPTimeouts.read(&reader))
         try reader.finish()
         return config
     }

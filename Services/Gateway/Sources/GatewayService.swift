@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import TollgateContracts
+import TollgateHTTPServer
 import TollgateMessaging
 import TollgateServiceKit
 
@@ -18,6 +19,7 @@ public enum GatewayService {
         let tokens = TokenState()
         let entitlements = EntitlementState()
         let jetStream = try connection.jetStream()
+        let cors = CorsPolicy(origins: routesFile.cors?.origins ?? [])
         let responder = GatewayResponder(
             routes: routes,
             verifier: AccessTokenVerifier(state: tokens, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience),
@@ -25,14 +27,18 @@ public enum GatewayService {
             limiter: RateLimiter(),
             connection: connection,
             clientAddress: ClientAddress(trustedProxies: routesFile.trustedProxies ?? []),
-            cors: CorsPolicy(origins: routesFile.cors?.origins ?? []),
+            cors: cors,
             readiness: Readiness(
                 connection: connection, tokens: tokens, entitlements: entitlements, subjects: subjects, services: [.auth, .billing, .webhook, .notifier],
                 timeout: .seconds(1)),
             bodyLimit: routesFile.bodyLimit,
+            refreshCookieGuard: RefreshCookieGuard(cors: cors, publicURL: config.common.publicURL),
+            securityHeaders: SecurityHeaders(publicURL: config.common.publicURL),
+            adminRefusedSubject: subjects.authAdminRefused,
             logger: logger)
         return Application(
             responder: responder,
+            server: .guardedHTTP1(timeouts: config.timeouts),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             services: [
                 TokenStateWatcher(jetStream: jetStream, subjects: subjects, state: tokens, logger: logger),

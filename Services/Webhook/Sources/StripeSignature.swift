@@ -4,13 +4,16 @@ import Foundation
 
 /// Checks `Stripe-Signature` the way Stripe's libraries do: HMAC-SHA256 of `t.body` with each
 /// endpoint secret (several during rotation), any `v1` may match, constant-time comparison,
-/// other schemes (`v0`) ignored, timestamps older than the tolerance refused.
+/// other schemes (`v0`) ignored, timestamps further than the tolerance from now refused (in the
+/// past, as the SDKs do, and in the future: a timestamp ahead of the clock is not one Stripe made
+/// now). Signatures are lower-case hex, as Stripe writes them and the SDKs compare them.
 public struct StripeSignature: Sendable {
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case missingHeader
         case malformedHeader
         case noSignatures
         case tooOld
+        case inTheFuture
         case mismatch
 
         public var description: String {
@@ -19,6 +22,7 @@ public struct StripeSignature: Sendable {
             case .malformedHeader: "Unreadable Stripe-Signature header"
             case .noSignatures: "No signatures found with expected scheme"
             case .tooOld: "Timestamp outside the tolerance zone"
+            case .inTheFuture: "Timestamp in the future, outside the tolerance zone"
             case .mismatch: "No signatures found matching the expected signature for payload"
             }
         }
@@ -57,8 +61,11 @@ public struct StripeSignature: Sendable {
             return signatures.contains { Self.constantTimeEqual($0, expected) }
         }
         guard matches else { throw .mismatch }
-        // Like the SDKs: only old timestamps are refused (a retry carries a fresh one).
-        if tolerance > 0, now.timeIntervalSince1970 - Double(timestamp) > tolerance { throw .tooOld }
+        if tolerance > 0 {
+            let age = now.timeIntervalSince1970 - Double(timestamp)
+            if age > tolerance { throw .tooOld }
+            if -age > tolerance { throw .inTheFuture }
+        }
     }
 
     /// `t=…,v1=…` for `payload`, signed with `secret` (for tests and the benchmark, as Stripe signs).
@@ -94,7 +101,6 @@ public struct StripeSignature: Sendable {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
         default: nil
         }
     }

@@ -1,4 +1,5 @@
 import TollgateConfig
+import TollgateHTTPServer
 
 /// The Webhook service's configuration from environment variables.
 public struct WebhookConfig: Sendable {
@@ -9,6 +10,8 @@ public struct WebhookConfig: Sendable {
     /// With none, every event is refused with 503 so Stripe keeps it.
     public var stripeSecrets: [String]
     public var tolerance: Int
+    /// Deadlines for slow and idle clients.
+    public var timeouts: HTTPTimeouts
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> WebhookConfig {
         var reader = EnvironmentReader(environment)
@@ -18,7 +21,8 @@ public struct WebhookConfig: Sendable {
             port: reader.port("TOLLGATE_WEBHOOK_PORT", default: 8081),
             stripeSecrets: (reader.optionalString("STRIPE_WEBHOOK_SECRET") ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-            tolerance: reader.int("STRIPE_WEBHOOK_TOLERANCE", default: 300, in: 1...86400))
+            tolerance: reader.int("STRIPE_WEBHOOK_TOLERANCE", default: 300, in: 1...86400),
+            timeouts: HTTPTimeouts.read(&reader))
         try reader.finish()
         return config
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import TollgateContracts
+import TollgateHTTPServer
 import TollgateMessaging
 import TollgateServiceKit
 
@@ -24,6 +25,7 @@ public enum WebhookService {
                 ? nil : StripeSignature(secrets: config.stripeSecrets, tolerance: TimeInterval(config.tolerance)),
             jetStream: jetStream, subjects: subjects, logger: logger)
         let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware(headers: SecurityHeaders(publicURL: config.common.publicURL)))
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
@@ -31,6 +33,7 @@ public enum WebhookService {
         let pings = ServiceRouter(connection: connection, service: .webhook, subjects: subjects, logger: logger)
         return Application(
             router: router,
+            server: .guardedHTTP1(timeouts: config.timeouts),
             configuration: .init(address: .hostname(config.host, port: config.port)),
             services: [pings],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },

@@ -14,6 +14,8 @@ public enum TokenRejection: Error, Equatable, Sendable {
     case wrongIssuer
     case wrongAudience
     case expired
+    /// Issued (`iat`) or valid from (`nbf`) later than now, beyond the leeway.
+    case notYetValid
     case revoked
 }
 
@@ -50,6 +52,7 @@ public struct AccessTokenVerifier: Sendable {
         let iss: String?
         let aud: String?
         let iat: Int64?
+        let nbf: Int64?
         let exp: Int64?
     }
 
@@ -59,7 +62,7 @@ public struct AccessTokenVerifier: Sendable {
         if let cached = cache.entry(for: token), state.key(kid: cached.kid) != nil {
             claims = cached.claims
         } else {
-            let (checked, kid) = try verifySignatureAndClaims(token)
+            let (checked, kid) = try verifySignatureAndClaims(token, now: nowSeconds)
             cache.store(VerifiedTokenCache.Entry(claims: checked, kid: kid), for: token, now: nowSeconds)
             claims = checked
         }
@@ -79,14 +82,19 @@ public struct AccessTokenVerifier: Sendable {
     }
 
     /// Everything that depends only on the token's text and the key: done once per token.
-    private func verifySignatureAndClaims(_ token: String) throws(TokenRejection) -> (AccessTokenClaims, String) {
+    /// A token from the future is refused here, once: a cached token was not from the future when
+    /// it was checked, and time only moves on.
+    private func verifySignatureAndClaims(_ token: String, now: Int64) throws(TokenRejection) -> (AccessTokenClaims, String) {
         // A bound on the work a client can ask for; real tokens are well under 1 KiB.
         guard token.utf8.count <= 4096 else { throw .malformed }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Base64URL.decode(parts[0]), let payloadData = Base64URL.decode(parts[1]),
             let signature = Base64URL.decode(parts[2])
         else { throw .malformed }
-        guard let header = try? JSONDecoder().decode(Header.self, from: headerData) else { throw .malformed }
+        // Two equal names in the header or claims could mean one thing to us and another to someone else.
+        guard JSONSyntax.problem(in: headerData) == nil, JSONSyntax.problem(in: payloadData) == nil,
+            let header = try? JSONDecoder().decode(Header.self, from: headerData)
+        else { throw .malformed }
         guard header.alg == "EdDSA", header.crit == nil else { throw .unsupportedAlgorithm }
         guard let kid = header.kid, let key = state.key(kid: kid) else { throw .unknownKey }
         let signedPart = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
@@ -103,6 +111,8 @@ public struct AccessTokenVerifier: Sendable {
         guard typ == AccessTokenClaims.accessType else { throw .wrongType }
         guard iss == issuer else { throw .wrongIssuer }
         guard aud == audience else { throw .wrongAudience }
+        // A clock ahead by more than the leeway, or a token minted to be used later, is not valid now.
+        guard iat <= now + leeway, (claims.nbf ?? iat) <= now + leeway else { throw .notYetValid }
         let verified = AccessTokenClaims(
             sub: sub.lowercased(), sid: sid.lowercased(), role: claims.role ?? "user", typ: typ, iss: iss, aud: aud,
             iat: iat, exp: exp, jti: "")

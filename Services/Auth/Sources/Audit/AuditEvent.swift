@@ -21,6 +21,7 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case userUpdateStatus = "user.update_status"
         case userUpdateRole = "user.update_role"
         case userVerify = "user.verify"
+        case adminAccessRefused = "admin.access_refused"
     }
 
     @ID(key: .id) public var id: UUID?

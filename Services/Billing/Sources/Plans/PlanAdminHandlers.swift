@@ -9,18 +9,22 @@ struct PlanAdminHandlers: Sendable {
     let database: ServiceDatabase
     let catalog: PlanCatalog
     let audit: BillingAuditLog
+    /// The tiers plans may have (`TOLLGATE_PLAN_TIERS`).
+    let tiers: Set<Int>
 
     func create(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let input = try request.decode(PlanInput.self)
-        try input.validate(creating: true)
+        try input.validate(creating: true, tiers: tiers)
         guard let name = input.name, let code = input.code, let price = input.priceCents, let period = input.billingPeriod
         else { throw ValidationFailure(field: "body", "Missing fields") }
+        let tier = input.tier ?? (price == 0 ? 0 : 1)
+        if !tiers.contains(tier) { throw ValidationFailure(field: "tier", "Field required: tier \(tier) is not configured") }
         if try await Plan.query(on: database.database).filter(\.$code == code).first() != nil {
             throw HTTPFailure(400, "Plan code already exists")
         }
         let plan = Plan(
             name: name.trimmingCharacters(in: .whitespaces), code: code, priceCents: price,
-            currency: (input.currency ?? "USD").uppercased(), billingPeriod: period, tier: input.tier ?? (price == 0 ? 0 : 1))
+            currency: input.currency.flatMap(CurrencyCodes.normalized) ?? "USD", billingPeriod: period, tier: tier)
         plan.isActive = input.isActive ?? true
         try await catalog.prepare(plan)
         do {
@@ -36,12 +40,12 @@ struct PlanAdminHandlers: Sendable {
         let plan = try await find(request)
         let input = try request.decode(PlanInput.self)
         if input.code != nil { throw ValidationFailure(field: "code", "A plan's code cannot change") }
-        try input.validate(creating: false)
+        try input.validate(creating: false, tiers: tiers)
         let summaryBefore = Self.summary(plan)
         let before = (price: plan.priceCents, currency: plan.currency, period: plan.billingPeriod, name: plan.name, active: plan.isActive)
         if let name = input.name { plan.name = name.trimmingCharacters(in: .whitespaces) }
         if let price = input.priceCents { plan.priceCents = price }
-        if let currency = input.currency { plan.currency = currency.uppercased() }
+        if let currency = input.currency.flatMap(CurrencyCodes.normalized) { plan.currency = currency }
         if let period = input.billingPeriod { plan.billingPeriod = period }
         if let active = input.isActive { plan.isActive = active }
         if let tier = input.tier { plan.tier = tier }

@@ -21,8 +21,9 @@ struct PlanInput: Decodable, Sendable {
 
     static let periods = ["monthly", "yearly"]
 
-    /// Checks the fields present (and, when creating, that the required ones are).
-    func validate(creating: Bool) throws(ValidationFailure) {
+    /// Checks the fields present (and, when creating, that the required ones are). `tiers` are the
+    /// deployment's plan tiers (`TOLLGATE_PLAN_TIERS`).
+    func validate(creating: Bool, tiers: Set<Int>) throws(ValidationFailure) {
         var errors: [String: String] = [:]
         if creating {
             if name == nil { errors["name"] = "Field required" }
@@ -42,10 +43,12 @@ struct PlanInput: Decodable, Sendable {
         if let billingPeriod, !Self.periods.contains(billingPeriod) {
             errors["billing_period"] = "Billing period must be monthly or yearly"
         }
-        if let currency, !(currency.count == 3 && currency.allSatisfy { $0.isASCII && $0.isLetter }) {
-            errors["currency"] = "Currency must be a three-letter ISO code"
+        if let currency, CurrencyCodes.normalized(currency) == nil {
+            errors["currency"] = "Currency must be an ISO 4217 currency code, such as USD or EUR"
         }
-        if let tier, !(0...100).contains(tier) { errors["tier"] = "Tier must be between 0 and 100" }
+        if let tier, !tiers.contains(tier) {
+            errors["tier"] = "Tier must be one of \(tiers.sorted().map(String.init).joined(separator: ", "))"
+        }
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 

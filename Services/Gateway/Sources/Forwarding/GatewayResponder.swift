@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import TollgateContracts
+import TollgateHTTPServer
 import TollgateMessaging
 import TollgateServiceKit
 
@@ -20,6 +21,10 @@ public struct GatewayResponder: HTTPResponder {
     let cors: CorsPolicy
     let readiness: Readiness
     let bodyLimit: Int
+    let refreshCookieGuard: RefreshCookieGuard
+    let securityHeaders: SecurityHeaders
+    /// Where a refused admin request is reported, for Auth's audit log.
+    let adminRefusedSubject: String
     let logger: Logger
 
     static let requestIDField = HTTPField.Name("X-Request-ID")!
@@ -35,6 +40,7 @@ public struct GatewayResponder: HTTPResponder {
         var response = await handle(request, context: context, requestID: requestID)
         response.headers[Self.requestIDField] = requestID
         cors.apply(to: &response.headers, origin: origin)
+        securityHeaders.apply(to: &response.headers)
         return response
     }
 
@@ -83,6 +89,7 @@ public struct GatewayResponder: HTTPResponder {
             case .failure(let failure): return failure.response
             }
             if route.auth == .admin, let claims = principal, !verifier.isAdmin(claims) {
+                reportAdminRefusal(request, client: client, requestID: requestID, token: token)
                 return ErrorResponse.make(403, "User does not have admin privileges")
             }
             if let tier = route.tier, let user = principal?.sub, let refusal = tiers.check(user: user, requiredTier: tier) {
@@ -110,33 +117,34 @@ public struct GatewayResponder: HTTPResponder {
             }
         }
 
-        // 3. What it sends.
+        // 3. From where, and in what form.
+        let contentType = request.headers[.contentType]
+        if route.refreshCookie, !refreshCookieGuard.allows(origin: request.headers[.origin], contentType: contentType) {
+            return ErrorResponse.make(
+                403, "Cross-site request refused: send an allowed Origin or Content-Type: application/json",
+                headers: limitHeaders)
+        }
+        let takesBody = JSONContentType.takesBody(route.method)
+        if takesBody, let contentType, !JSONContentType.isJSON(contentType) {
+            return ErrorResponse.make(415, "Content-Type must be application/json", headers: limitHeaders)
+        }
+
+        // 4. What it sends.
         let body: Data
         switch await collectBody(request) {
         case .success(let data): body = data
         case .failure(let failure): return failure.response
         }
+        if takesBody, contentType == nil, !body.isEmpty {
+            return ErrorResponse.make(415, "Content-Type must be application/json", headers: limitHeaders)
+        }
 
-        // 4. Over NATS and back.
+        // 5. Over NATS and back.
         guard connection.isConnected else {
             return ErrorResponse.make(503, "Service unavailable", headers: limitHeaders)
         }
-        // `add`, not the subscript: every name is set once, and the subscript scans for duplicates.
-        var headers = NatsHeaders()
-        headers.add(EnvelopeHeader.method, route.method)
-        headers.add(EnvelopeHeader.path, request.uri.path)
-        if !parameters.isEmpty, let json = try? JSONEncoder().encode(parameters) {
-            headers.add(EnvelopeHeader.pathParameters, String(decoding: json, as: UTF8.self))
-        }
-        if let query = request.uri.query, !query.isEmpty { headers.add(EnvelopeHeader.query, query) }
-        headers.add(EnvelopeHeader.clientIP, client)
-        headers.add(EnvelopeHeader.requestID, requestID)
-        if let cookie = request.headers[.cookie] { headers.add(EnvelopeHeader.cookie, cookie) }
-        if let agent = request.headers[.userAgent] { headers.add(EnvelopeHeader.userAgent, agent) }
-        if let type = request.headers[.contentType] { headers.add(EnvelopeHeader.contentType, type) }
-        if let trace = request.headers[Self.traceParentField] { headers.add(EnvelopeHeader.traceParent, trace) }
-        // The proof itself, not our word for it: the service verifies the token again.
-        if let token { headers.add(EnvelopeHeader.accessToken, token) }
+        let headers = envelope(
+            request, method: route.method, parameters: parameters, client: client, requestID: requestID, token: token)
         do {
             let reply = try await connection.request(route.subject, payload: body, headers: headers, timeout: route.timeout)
             return makeResponse(from: reply, extraHeaders: limitHeaders)
@@ -152,6 +160,47 @@ public struct GatewayResponder: HTTPResponder {
             }
         } catch {
             return ErrorResponse.make(503, "Service unavailable", headers: limitHeaders)
+        }
+    }
+
+    /// The request's metadata as NATS headers (the HTTP-over-NATS envelope).
+    private func envelope(
+        _ request: Request, method: String, parameters: [String: String], client: String, requestID: String, token: String?
+    ) -> NatsHeaders {
+        // `add`, not the subscript: every name is set once, and the subscript scans for duplicates.
+        var headers = NatsHeaders()
+        headers.add(EnvelopeHeader.method, method)
+        headers.add(EnvelopeHeader.path, request.uri.path)
+        if !parameters.isEmpty, let json = try? JSONEncoder().encode(parameters) {
+            headers.add(EnvelopeHeader.pathParameters, String(decoding: json, as: UTF8.self))
+        }
+        if let query = request.uri.query, !query.isEmpty { headers.add(EnvelopeHeader.query, query) }
+        headers.add(EnvelopeHeader.clientIP, client)
+        headers.add(EnvelopeHeader.requestID, requestID)
+        if let cookie = request.headers[.cookie] { headers.add(EnvelopeHeader.cookie, cookie) }
+        if let agent = request.headers[.userAgent] { headers.add(EnvelopeHeader.userAgent, agent) }
+        if let type = request.headers[.contentType] { headers.add(EnvelopeHeader.contentType, type) }
+        if let trace = request.headers[Self.traceParentField] { headers.add(EnvelopeHeader.traceParent, trace) }
+        // The proof itself, not our word for it: the service verifies the token again.
+        if let token { headers.add(EnvelopeHeader.accessToken, token) }
+        return headers
+    }
+
+    /// Tells Auth that a signed-in user was refused an admin route, for its audit log. Sent with the
+    /// user's token (Auth believes the token, not us) and not awaited: the refusal does not wait
+    /// for the record.
+    private func reportAdminRefusal(_ request: Request, client: String, requestID: String, token: String?) {
+        let headers = envelope(
+            request, method: request.method.rawValue, parameters: [:], client: client, requestID: requestID, token: token)
+        let connection = self.connection
+        let subject = adminRefusedSubject
+        let logger = self.logger
+        Task {
+            do {
+                _ = try await connection.request(subject, payload: Data(), headers: headers, timeout: .seconds(5))
+            } catch {
+                logger.warning("admin refusal not recorded", metadata: ["error": "\(error)", "request_id": "\(requestID)"])
+            }
         }
     }
 
@@ -242,7 +291,7 @@ enum RateLimitHeaders {
 enum JSONResponse {
     static func make(_ status: Int, _ value: some Encodable) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/json"
+        headers[.contentType] = SecurityHeaders.jsonContentType
         let body = (try? JSONEncoder().encode(value)) ?? Data()
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

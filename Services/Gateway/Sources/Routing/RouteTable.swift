@@ -17,6 +17,8 @@ public struct GatewayRoute: Sendable {
     public let timeout: Duration
     /// The lowest plan tier allowed (from the entitlements bucket), if the route has one.
     public let tier: Int?
+    /// Acts on the refresh cookie: cross-site requests are refused (`RefreshCookieGuard`).
+    public let refreshCookie: Bool
     let segments: [Segment]
 }
 
@@ -74,7 +76,7 @@ public struct RouteTable: Sendable {
                 GatewayRoute(
                     method: method, path: route.path, subject: "\(subjectPrefix).\(route.subject)", auth: route.auth,
                     policy: policy, timeout: .milliseconds(Int64(seconds * 1000)), tier: route.tier,
-                    segments: RouteTable.segments(of: route.path)))
+                    refreshCookie: route.refreshCookie ?? false, segments: RouteTable.segments(of: route.path)))
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }
         for (name, policy) in file.policies where policy.limit < 1 || policy.windowSeconds < 1 {

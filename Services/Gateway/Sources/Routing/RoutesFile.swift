@@ -34,11 +34,15 @@ public struct RoutesFile: Decodable, Sendable {
         public var timeoutSeconds: Double?
         /// The lowest plan tier that may call this route (needs `auth: user` or `admin`).
         public var tier: Int?
+        /// The route acts on the refresh cookie, which a browser attaches to cross-site requests
+        /// too: only an allowed `Origin`, or none with a JSON content type, gets through.
+        public var refreshCookie: Bool?
 
         public init(
             method: String, path: String, subject: String, auth: AuthRequirement, rateLimit: String? = nil,
-            timeoutSeconds: Double? = nil, tier: Int? = nil
+            timeoutSeconds: Double? = nil, tier: Int? = nil, refreshCookie: Bool? = nil
         ) {
+            self.refreshCookie = refreshCookie
             self.method = method
             self.path = path
             self.subject = subject
@@ -52,6 +56,7 @@ public struct RoutesFile: Decodable, Sendable {
             case method, path, subject, auth, tier
             case rateLimit = "rate_limit"
             case timeoutSeconds = "timeout_seconds"
+            case refreshCookie = "refresh_cookie"
         }
     }
 
