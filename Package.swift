@@ -124,7 +124,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Services/Auth/Sources", swiftSettings: swiftSettings),
+            path: "Services/Auth/Sources", resources: [.copy("Passwords/common-passwords.txt")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "tollgate-auth",
             dependencies: ["AuthService", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -31,6 +31,8 @@ public struct CommonConfig: Sendable, Equatable {
     public var logLevel: String
     /// `TOLLGATE_PUBLIC_URL`: where users reach the product (links in emails, Stripe's return pages).
     public var publicURL: String
+    /// `TOLLGATE_PRODUCT_NAME`: what emails call the product, and a word no password may contain.
+    public var productName: String = "Tollgate"
 
     public init(
         natsURL: String, prefix: String, dataDirectory: String, environment: Environment, logLevel: String,
@@ -75,6 +77,7 @@ public struct CommonConfig: Sendable, Equatable {
             natsSeed: reader.secret("TOLLGATE_NATS_SEED", defaultFile: nil),
             natsCLISeed: reader.secret("TOLLGATE_NATS_CLI_SEED", defaultFile: nil),
             natsCAFile: caFile)
+        config.productName = reader.string("TOLLGATE_PRODUCT_NAME", default: "Tollgate")
         config.jwtIssuer = reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate")
         config.jwtAudience = reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate")
         config.emailPublicKey = reader.secret("TOLLGATE_EMAIL_PUBLIC_KEY", defaultFile: layout.emailPublicKey)

@@ -13,14 +13,16 @@ public enum EmailTemplate: String, Sendable, Codable, CaseIterable {
     case subscriptionCancellationScheduled = "subscription_cancellation_scheduled"
     case subscriptionCanceled = "subscription_canceled"
     case paymentFailed = "payment_failed"
+    case duplicateSubscriptionCanceled = "duplicate_subscription_canceled"
+    case signInCodesLocked = "sign_in_codes_locked"
     case testEmail = "test_email"
 
     /// The only identity allowed to publish this template to the `EMAIL` stream.
     public var sender: BusIdentity {
         switch self {
-        case .verifyEmail, .resetPassword, .loginCode, .passwordChanged, .newSignIn: .auth
+        case .verifyEmail, .resetPassword, .loginCode, .passwordChanged, .newSignIn, .signInCodesLocked: .auth
         case .subscriptionStarted, .subscriptionRenewed, .subscriptionUpdated, .subscriptionCancellationScheduled,
-            .subscriptionCanceled, .paymentFailed:
+            .subscriptionCanceled, .paymentFailed, .duplicateSubscriptionCanceled:
             .billing
         case .testEmail: .notifierCLI
         }
@@ -98,6 +100,15 @@ extension EmailCommand {
         EmailCommand(
             template: .newSignIn, to: email, toName: username,
             data: ["username": username, "when": when, "ip": ip, "device": device])
+    }
+}
+
+extension EmailCommand {
+    /// "Sign-in codes are paused": too many wrong codes were tried for the account.
+    public static func signInCodesLocked(to email: String, username: String, attempts: Int, minutes: Int) -> EmailCommand {
+        EmailCommand(
+            template: .signInCodesLocked, to: email, toName: username,
+            data: ["username": username, "attempts": String(attempts), "minutes": String(minutes)])
     }
 }
 

@@ -109,7 +109,7 @@ struct AccountFlowTests {
             let sameAsName = try await client.post(
                 "/register", json: ["email": "grace@example.com", "username": "grace.hopper", "password": "Grace.Hopper"])
             #expect(sameAsName.status == 422)
-            #expect((sameAsName.json["errors"] as? [String: String])?["password"] == "Password must not be your email or username")
+            #expect((sameAsName.json["errors"] as? [String: String])?["password"] == "Password must not contain your email, your username or Tollgate")
             let sameAsEmail = try await client.post(
                 "/register", json: ["email": "longname@example.com", "username": "other", "password": "LONGNAME@example.com"])
             #expect((sameAsEmail.json["errors"] as? [String: String])?["password"] != nil)

@@ -41,6 +41,10 @@ struct EmailRenderingTests {
         ),
         .subscriptionCanceled: (.subscription(.subscriptionCanceled, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "Pro"),
         .paymentFailed: (.subscription(.paymentFailed, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "$12.00"),
+        .duplicateSubscriptionCanceled: (
+            .subscription(.duplicateSubscriptionCanceled, to: "ann@example.com", username: "Ann & <Co>", facts: facts), "$12.00"
+        ),
+        .signInCodesLocked: (.signInCodesLocked(to: "ann@example.com", username: "Ann & <Co>", attempts: 10, minutes: 60), "60 minutes"),
         .testEmail: (.testEmail(to: "ann@example.com", number: 42), "#42"),
     ]
     static let facts = SubscriptionFacts(planName: "Pro", amount: "$12.00", periodEnd: "2026-12-24")

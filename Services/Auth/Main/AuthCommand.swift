@@ -68,7 +68,9 @@ struct AuthCommand: AsyncParsableCommand {
                 if password == nil { password = readLine(strippingNewline: true) }
                 let database = try await ServiceDatabase.open(
                     url: config.databaseURL, migrations: AuthMigrations.all, logger: logger)
-                let accounts = AdminAccounts(database: database, hasher: PasswordHasher(parameters: config.argon2))
+                let accounts = AdminAccounts(
+                    database: database, hasher: PasswordHasher(parameters: config.argon2),
+                    passwords: PasswordPolicy(productName: config.common.productName))
                 let outcome: AdminAccounts.Outcome
                 do {
                     outcome = try await accounts.createOrPromote(email: email, username: username, password: password)

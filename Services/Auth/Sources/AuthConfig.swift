@@ -18,8 +18,12 @@ public struct AuthConfig: Sendable {
     public var keysDirectory: String
     /// How long an Auth instance may answer `/me` from memory (0: always read the database).
     public var userCacheLifetime: Duration
-    /// A rotated refresh token presented again this soon (two tabs at once) is not treated as theft.
+    /// How long after a rotation the rotated refresh token, presented again while its successor is
+    /// unused, gets that same successor (tabs at once, a retry after a lost answer). Longer than the
+    /// gateway's timeout, so a client that got a 504 can retry.
     public var refreshReuseGrace: Duration
+    /// Caps on one-time secrets per account (sends, wrong guesses).
+    public var secretLimits: SecretLimits
     /// The starter's later clients: refresh token also in JSON bodies and accepted as `?token=`.
     public var starterRefreshCompat: Bool
     /// Email users about every new sign-in.
@@ -58,7 +62,8 @@ public struct AuthConfig: Sendable {
             publicURL: common.publicURL,
             keysDirectory: reader.string("TOLLGATE_AUTH_KEYS_DIR", default: common.dataDirectory + "/auth-keys"),
             userCacheLifetime: reader.seconds("TOLLGATE_AUTH_USER_CACHE_TTL", default: .seconds(5), in: 0...3600),
-            refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(10), in: 0...300),
+            refreshReuseGrace: reader.seconds("TOLLGATE_REFRESH_REUSE_GRACE", default: .seconds(30), in: 0...300),
+            secretLimits: SecretLimits.read(&reader),
             starterRefreshCompat: reader.bool("TOLLGATE_STARTER_REFRESH_COMPAT", default: false),
             newSignInEmail: reader.bool("TOLLGATE_NEW_SIGN_IN_EMAIL", default: false),
             loginThrottleBase: reader.seconds("TOLLGATE_LOGIN_THROTTLE_BASE", default: .seconds(1), in: 1...60),

@@ -15,5 +15,8 @@ public enum AuthMigrations {
         ExtendAuditEvents(),
         IndexPendingOutboxMessages(),
         PruneSentOutboxMessages(),
+        AddSealedSuccessors(),
+        CreateAccountCounters(),
+        RecomputeCanonicalForms(),
     ]
 }

@@ -48,15 +48,20 @@ public struct AuthService: Sendable {
                 database: database, tokens: tokens, audit: audit, emails: securityEmails, sessionLifetime: config.sessionLifetime,
                 refreshTokenLifetime: config.refreshTokenLifetime)
 
+            let counters = AccountCounters(database: database)
+            let passwords = PasswordPolicy(productName: config.common.productName)
+            let allowance = MailAllowance(counters: counters, limits: config.secretLimits, audit: audit)
             let verification = EmailVerification(
                 database: database, outbox: outbox, publicURL: config.publicURL,
-                linkLifetime: config.verificationLinkLifetime)
+                linkLifetime: config.verificationLinkLifetime, allowance: allowance)
             let registration = RegistrationHandler(
-                registration: Registration(database: database, hasher: hasher, verification: verification), relay: relay)
+                registration: Registration(database: database, hasher: hasher, verification: verification), relay: relay,
+                passwords: passwords)
             let login = LoginHandler(
                 login: PasswordLogin(
                     database: database, hasher: hasher, throttle: LoginThrottle(
-                        database: database, base: TimeInterval(config.loginThrottleBase.components.seconds)), audit: audit),
+                        database: database, base: TimeInterval(config.loginThrottleBase.components.seconds)), audit: audit,
+                    counters: counters),
                 sessions: sessions, answers: answers)
             let users = UserDirectory(
                 database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
@@ -73,7 +78,7 @@ public struct AuthService: Sendable {
             let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
             let changePassword = ChangePasswordHandler(
                 database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit,
-                emails: securityEmails)
+                emails: securityEmails, passwords: passwords)
             let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
             let jwksHandler = JWKSHandler(tokens: tokens)
             let profiles = ProfileHandlers(database: database)
@@ -85,10 +90,12 @@ public struct AuthService: Sendable {
                 reset: PasswordReset(
                     database: database, hasher: hasher, sessions: sessionStore, audit: audit, emails: securityEmails,
                     outbox: outbox,
-                    publicURL: config.publicURL, linkLifetime: config.passwordResetLifetime),
+                    publicURL: config.publicURL, linkLifetime: config.passwordResetLifetime, allowance: allowance,
+                    passwords: passwords),
                 users: users, revocations: revocations, mailOnRequest: mailOnRequest)
             let loginCodes = LoginCodeHandlers(
-                codes: LoginCodes(database: database, audit: audit, outbox: outbox, lifetime: config.loginCodeLifetime),
+                codes: LoginCodes(
+                    database: database, audit: audit, outbox: outbox, lifetime: config.loginCodeLifetime, allowance: allowance),
                 sessions: sessions, answers: answers, users: users, mailOnRequest: mailOnRequest,
                 uniformTime: UniformAnswerTime())
 

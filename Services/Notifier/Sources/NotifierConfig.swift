@@ -45,7 +45,7 @@ public struct NotifierConfig: Sendable {
             common: common, mail: mail, from: from,
             replyTo: reader.optionalString("TOLLGATE_MAIL_REPLY_TO"),
             branding: Branding(
-                productName: reader.string("TOLLGATE_PRODUCT_NAME", default: "Tollgate"),
+                productName: common.productName,
                 supportEmail: reader.string("TOLLGATE_SUPPORT_EMAIL", default: MimeMessage.address(of: from)),
                 publicURL: common.publicURL,
                 brandColor: reader.string("TOLLGATE_BRAND_COLOR", default: "#4f46e5")),

@@ -38,14 +38,14 @@ enum BillingTestKit {
     static func adminToken(_ system: TestSystem) async throws -> String {
         let database = try system.authDatabase()
         do {
-            _ = try await AdminAccounts(database: database, hasher: PasswordHasher(parameters: .testing))
-                .createOrPromote(email: "admin@example.com", username: "admin", password: "admin-password-1")
+            _ = try await AdminAccounts(database: database, hasher: PasswordHasher(parameters: .testing), passwords: PasswordPolicy())
+                .createOrPromote(email: "admin@example.com", username: "admin", password: "keys-to-the-castle-1")
         } catch {
             await database.shutdown()
             throw error
         }
         await database.shutdown()
-        let login = try await system.client.post("/login", json: ["email": "admin@example.com", "password": "admin-password-1"])
+        let login = try await system.client.post("/login", json: ["email": "admin@example.com", "password": "keys-to-the-castle-1"])
         return try #require(login.json["token"] as? String, "\(login.text)")
     }
 

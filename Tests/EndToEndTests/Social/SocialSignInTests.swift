@@ -111,7 +111,7 @@ struct SocialSignInTests {
         try await SocialTestKit.with { system, provider in
             // Registered, never verified: a verified Google email is still refused.
             _ = try await system.client.post(
-                "/register", json: ["email": "kim@example.com", "username": "kim", "password": "password-kim-1"])
+                "/register", json: ["email": "kim@example.com", "username": "kim", "password": "violet-sky-41"])
             let refused = try await SocialTestKit.signIn(
                 system, provider, .google, as: ProviderUser(subject: "g-kim", email: "kim@example.com"), tenant: "google")
             #expect(refused.status == 409)
@@ -123,7 +123,7 @@ struct SocialSignInTests {
             let linked = try await SocialTestKit.signIn(
                 system, provider, .google, as: ProviderUser(subject: "g-kim", email: "kim@example.com"), tenant: "google")
             #expect(linked.status == 200, "\(linked.text)")
-            let login = try await system.client.post("/login", json: ["email": "kim@example.com", "password": "password-kim-1"])
+            let login = try await system.client.post("/login", json: ["email": "kim@example.com", "password": "violet-sky-41"])
             #expect((linked.json["user"] as? [String: Any])?["id"] as? String == (login.json["user"] as? [String: Any])?["id"] as? String)
             #expect((linked.json["user"] as? [String: Any])?["provider"] as? String == "local", "still the same local account")
         }

@@ -16,10 +16,12 @@ public struct AdminAccounts: Sendable {
 
     let database: ServiceDatabase
     let hasher: PasswordHasher
+    let passwords: PasswordPolicy
 
-    public init(database: ServiceDatabase, hasher: PasswordHasher) {
+    public init(database: ServiceDatabase, hasher: PasswordHasher, passwords: PasswordPolicy) {
         self.database = database
         self.hasher = hasher
+        self.passwords = passwords
     }
 
     public func createOrPromote(email: String, username: String, password: String?) async throws -> Outcome {
@@ -31,11 +33,10 @@ public struct AdminAccounts: Sendable {
         }
         var problems: [String] = []
         if let problem = InputRules.emailProblem(email) { problems.append("email: \(problem)") }
-        if let problem = InputRules.usernameProblem(username) { problems.append("username: \(problem)") }
+        if let problem = Username.problem(username) { problems.append("username: \(problem)") }
         guard let password else { throw Problem(description: "a new admin needs a password (stdin or TOLLGATE_ADMIN_PASSWORD)") }
-        if let problem = InputRules.passwordProblem(password) { problems.append("password: \(problem)") }
-        if InputRules.isPasswordAnIdentifier(password, email: email, username: username) {
-            problems.append("password: must not be the email or username")
+        if let problem = passwords.problem(password, email: email, username: username) {
+            problems.append("password: \(problem)")
         }
         guard problems.isEmpty else { throw Problem(description: problems.joined(separator: "; ")) }
         let user = User(

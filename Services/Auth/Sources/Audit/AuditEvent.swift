@@ -11,6 +11,8 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case loginFailed = "login.failed"
         case loginThrottled = "login.throttled"
         case loginCodeSent = "login_code.sent"
+        case loginCodesLocked = "login_code.locked"
+        case mailCapped = "mail.capped"
         case refreshReused = "refresh.reused"
         case passwordChanged = "password.changed"
         case passwordResetRequested = "password.reset_requested"

@@ -74,7 +74,7 @@ public struct UserImport: Sendable {
                 problems.append("line \(number): \(problem)")
                 continue
             }
-            let email = CanonicalForm.of(record.email)
+            let email = CanonicalForm.email(record.email)
             let username = CanonicalForm.of(record.username)
             if let first = emails[email] { problems.append("line \(number): same email as line \(first)") }
             if let first = usernames[username] { problems.append("line \(number): same username as line \(first)") }

@@ -26,7 +26,7 @@ struct LoginThrottle: Sendable {
         return min(base * TimeInterval(1 << exponent), maximumDelay)
     }
 
-    static func key(for email: String) -> String { TokenHash.of(CanonicalForm.of(email)) }
+    static func key(for email: String) -> String { TokenHash.of(CanonicalForm.email(email)) }
 
     /// What the throttle says about the next attempt for an email.
     struct Standing: Sendable, Equatable {

@@ -14,6 +14,8 @@ struct PasswordLogin: Sendable {
     let hasher: PasswordHasher
     let throttle: LoginThrottle
     let audit: AuditLog
+    /// A password sign-in lifts the pause on sign-in codes that too many wrong codes caused.
+    let counters: AccountCounters
 
     func authenticate(email: String, password: String, from request: ServiceRequest?) async throws -> Account {
         let lookup = try await SignInLookup.fetch(email, on: database.sql)
@@ -35,6 +37,7 @@ struct PasswordLogin: Sendable {
             throw AuthError.inactiveAccount
         }
         if standing.hasFailures { try await throttle.recordSuccess(email: email) }
+        try await counters.reset(AccountCounters.codeGuesses(user.id))
         if hasher.needsRehash(hash) {
             try await database.sql.update(User.schema)
                 .set("password_hash", to: try await hasher.hash(password))

@@ -13,6 +13,7 @@ struct ChangePasswordHandler: Sendable {
     let revocations: RevocationPublisher
     let audit: AuditLog
     let emails: SecurityEmails
+    let passwords: PasswordPolicy
 
     struct Body: Decodable {
         let old_password: String
@@ -24,11 +25,8 @@ struct ChangePasswordHandler: Sendable {
         guard let user = try await User.find(principal.userID, on: database.database), user.isActive else {
             throw AuthError.userNotFound.failure
         }
-        if let problem = InputRules.passwordProblem(body.new_password) {
+        if let problem = passwords.problem(body.new_password, email: user.email, username: user.username) {
             throw ValidationFailure(field: "new_password", problem)
-        }
-        if InputRules.isPasswordAnIdentifier(body.new_password, email: user.email, username: user.username) {
-            throw ValidationFailure(field: "new_password", "Password must not be your email or username")
         }
         guard let hash = user.passwordHash, await hasher.verify(body.old_password, against: hash) else {
             throw HTTPFailure(403, "Old password is incorrect")

@@ -22,12 +22,14 @@ struct PasswordReset: Sendable {
     let outbox: EmailOutbox
     let publicURL: String
     let linkLifetime: Duration
+    let allowance: MailAllowance
+    let passwords: PasswordPolicy
 
-    /// Queues a reset email when `email` belongs to an active account; true when it did. Only the
-    /// newest link of an account works.
+    /// Queues a reset email when `email` belongs to an active account that has not had its
+    /// allowance of them; true when it did. Only the newest link of an account works.
     func request(email: String, from request: ServiceRequest?) async throws -> Bool {
         guard let user = try await User.withEmail(email, on: database.database), user.isActive,
-            let userID = user.id
+            let userID = user.id, try await allowance.allows(.resetPassword, to: userID, request: request)
         else { return false }
         let token = SecureRandom.token()
         try await database.database.transaction { db in
@@ -54,7 +56,10 @@ struct PasswordReset: Sendable {
     func complete(token: String, password: String, from request: ServiceRequest?, now: Date = Date()) async throws
         -> Outcome
     {
-        if let problem = InputRules.passwordProblem(password) { throw ValidationFailure(field: "password", problem) }
+        // What can be judged before the account is known; the rest once it is.
+        if let problem = passwords.problem(password, email: "", username: "") {
+            throw ValidationFailure(field: "password", problem)
+        }
         // Hashed before the token is looked at, so a bad token costs the same time as a good one.
         let newHash = try await hasher.hash(password)
         return try await database.database.transaction { db in
@@ -70,8 +75,8 @@ struct PasswordReset: Sendable {
             guard let row = claimed.first, let userID = try? row.decode(column: "user_id", as: UUID.self),
                 let user = try await User.find(userID, on: db), user.isActive
             else { return .invalidToken }
-            if InputRules.isPasswordAnIdentifier(password, email: user.email, username: user.username) {
-                throw ValidationFailure(field: "password", "Password must not be your email or username")
+            if let problem = passwords.problem(password, email: user.email, username: user.username) {
+                throw ValidationFailure(field: "password", problem)
             }
             user.passwordHash = newHash
             // The link reached the mailbox, which is what verification proves.

@@ -12,9 +12,8 @@ struct Registration: Sendable {
     let verification: EmailVerification
 
     func register(_ input: RegisterRequest) async throws -> User {
-        let email = input.email.trimmingCharacters(in: .whitespacesAndNewlines)
         let username = input.username.trimmingCharacters(in: .whitespacesAndNewlines)
-        let user = User(email: email, username: username, passwordHash: nil)
+        let user = User(email: input.email, username: username, passwordHash: nil)
         // A quick check gives the clear answer in the common case (before paying for a hash); the
         // unique indexes decide races.
         if try await isTaken(user) { throw AuthError.emailOrUsernameTaken }

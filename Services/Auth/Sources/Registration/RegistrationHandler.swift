@@ -5,10 +5,11 @@ import TollgateServiceKit
 struct RegistrationHandler: Sendable {
     let registration: Registration
     let relay: OutboxRelay
+    let passwords: PasswordPolicy
 
     func handle(_ request: ServiceRequest) async throws -> ServiceResponse {
         let input = try request.decode(RegisterRequest.self)
-        try input.validate()
+        try input.validate(passwords: passwords)
         do {
             let user = try await registration.register(input)
             relay.wakeUp()

@@ -52,6 +52,8 @@ public final class RefreshToken: Model, @unchecked Sendable {
     @Field(key: "expires_at") public var expiresAt: Date
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @OptionalField(key: "replaced_by") public var replacedBy: UUID?
+    /// The successor, sealed under this token (`SuccessorSeal`); cleared once the successor is used.
+    @OptionalField(key: "successor_sealed") public var successorSealed: String?
 
     public init() {}
 

@@ -95,7 +95,7 @@ struct SocialAccounts: Sendable {
     /// number added when taken.
     private func freeUsername(for profile: ProviderProfile, email: String, attempt: Int) async throws -> String {
         let source = profile.preferredUsername ?? String(email.prefix { $0 != "@" })
-        var base = String(source.filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }.prefix(24))
+        var base = String(String.UnicodeScalarView(source.unicodeScalars.filter(Username.isAllowed)).prefix(24))
         if base.count < 3 { base = "user" + base }
         for number in 0..<50 {
             let candidate = number == 0 && attempt == 0 ? base : "\(base)\(Int.random(in: 10...99_999))"

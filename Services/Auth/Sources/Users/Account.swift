@@ -45,7 +45,7 @@ struct SignInLookup: Decodable, Sendable {
             SELECT u.id, u.email, u.username, u.provider, u.password_hash, u.is_active, u.is_admin,
                    f.failures, f.last_failure_at
             FROM (SELECT 1 AS probe) AS probe
-            LEFT JOIN \(ident: User.schema) AS u ON u.email_canonical = \(bind: CanonicalForm.of(email))
+            LEFT JOIN \(ident: User.schema) AS u ON u.email_canonical = \(bind: CanonicalForm.email(email))
             LEFT JOIN \(ident: LoginFailures.schema) AS f ON f.email_key = \(bind: LoginThrottle.key(for: email))
             """).first(decoding: SignInLookup.self)
     }

@@ -21,8 +21,9 @@ public final class User: Model, @unchecked Sendable {
 
     public init(email: String, username: String, passwordHash: String?, provider: String = "local") {
         self.id = UUID()
-        self.email = email
-        self.emailCanonical = CanonicalForm.of(email)
+        // Stored as `EmailAddress` normalizes it (an internationalised domain in its xn-- form).
+        self.email = EmailAddress.normalized(email) ?? email.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.emailCanonical = CanonicalForm.email(email)
         self.username = username
         self.usernameCanonical = CanonicalForm.of(username)
         self.passwordHash = passwordHash
@@ -37,7 +38,7 @@ public final class User: Model, @unchecked Sendable {
 
     /// The account an email address belongs to, compared in canonical form.
     static func withEmail(_ email: String, on db: any Database) async throws -> User? {
-        try await User.query(on: db).filter(\.$emailCanonical == CanonicalForm.of(email)).first()
+        try await User.query(on: db).filter(\.$emailCanonical == CanonicalForm.email(email)).first()
     }
 }
 

@@ -3,6 +3,8 @@ import Foundation
 import TollgateContracts
 import TollgatePersistence
 import TollgateSecurity
+import TollgateServiceKit
+import SQLKit
 
 /// Email verification: link tokens (stored hashed, expiring) sent through the outbox, and their use.
 struct EmailVerification: Sendable {
@@ -16,6 +18,7 @@ struct EmailVerification: Sendable {
     let outbox: EmailOutbox
     let publicURL: String
     let linkLifetime: Duration
+    let allowance: MailAllowance
 
     /// Adds a fresh link token and its email to `db` (the caller's transaction).
     func queueEmail(for user: User, on db: any Database) async throws {
@@ -30,30 +33,44 @@ struct EmailVerification: Sendable {
             on: db)
     }
 
-    /// Sends a new link unless the account is verified already. Nil when the user does not exist.
-    func resend(to userID: UUID) async throws -> Outcome? {
+    /// Sends a new link unless the account is verified already (or had its allowance of links:
+    /// then nothing is sent, and the answer is the same). Nil when the user does not exist.
+    func resend(to userID: UUID, request: ServiceRequest?) async throws -> Outcome? {
         guard let user = try await User.find(userID, on: database.database) else { return nil }
         if user.isVerified { return .alreadyVerified }
-        try await database.database.transaction { db in try await queueEmail(for: user, on: db) }
+        if try await allowance.allows(.verifyEmail, to: userID, request: request) {
+            try await database.database.transaction { db in try await queueEmail(for: user, on: db) }
+        }
         return .verified
     }
 
-    /// Uses a link token. Using it again once the account is verified answers `alreadyVerified`.
+    /// Uses a link token. The token is claimed with a compare-and-set, so of concurrent uses exactly
+    /// one answers `verified` (on PostgreSQL as on SQLite); the others, and later uses once the
+    /// account is verified, answer `alreadyVerified`.
     func verify(token: String, now: Date = Date()) async throws -> (Outcome, UUID?) {
         try await database.database.transaction { db in
+            guard let sql = db as? any SQLDatabase else { return (.invalidToken, nil) }
+            let claimed = try await sql.update(VerificationToken.schema)
+                .set("used_at", to: now)
+                .where("token_hash", .equal, TokenHash.of(token))
+                .where("purpose", .equal, VerificationToken.Purpose.verifyEmail.rawValue)
+                .where("used_at", .is, SQLLiteral.null)
+                .where("expires_at", .greaterThan, now)
+                .returning("user_id")
+                .all()
+            if let row = claimed.first, let userID = try? row.decode(column: "user_id", as: UUID.self) {
+                let verified = try await sql.update(User.schema).set("is_verified", to: true)
+                    .where("id", .equal, userID).where("is_verified", .equal, false).returning("id").all()
+                return (verified.isEmpty ? .alreadyVerified : .verified, userID)
+            }
+            // Not claimed: used already (by a concurrent request, or earlier), expired, or unknown.
             guard let link = try await VerificationToken.query(on: db)
                 .filter(\.$tokenHash == TokenHash.of(token))
                 .filter(\.$purpose == VerificationToken.Purpose.verifyEmail.rawValue)
                 .first(),
-                let user = try await User.find(link.userID, on: db)
+                let user = try await User.find(link.userID, on: db), user.isVerified
             else { return (.invalidToken, nil) }
-            if user.isVerified { return (.alreadyVerified, user.id) }
-            guard link.usedAt == nil, link.expiresAt > now else { return (.invalidToken, nil) }
-            link.usedAt = now
-            try await link.save(on: db)
-            user.isVerified = true
-            try await user.save(on: db)
-            return (.verified, user.id)
+            return (.alreadyVerified, user.id)
         }
     }
 }

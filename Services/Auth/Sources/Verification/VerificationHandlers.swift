@@ -8,7 +8,7 @@ struct VerificationHandlers: Sendable {
     let relay: OutboxRelay
 
     func request(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
-        switch try await verification.resend(to: principal.userID) {
+        switch try await verification.resend(to: principal.userID, request: request) {
         case nil: throw AuthError.userNotFound.failure
         case .alreadyVerified: return .message(202, "Email is already verified")
         default:

@@ -107,6 +107,24 @@ enum BuiltInTemplates {
                 <p>If this was not you, change your password and sign out of every session.</p>
                 """),
         Email(
+            template: .signInCodesLocked, subject: "Sign-in codes for your {{product_name}} account are paused",
+            text: """
+                Hello {{username}},
+
+                {{attempts}} wrong sign-in codes were tried for your {{product_name}} account, so sign-in codes
+                are turned off for {{minutes}} minutes, or until you sign in with your password.
+
+                If this was not you, someone may be trying to get into your account: use a strong password
+                and write to {{support_email}}.
+                """,
+            html: """
+                <p>Hello {{username}},</p>
+                <p>{{attempts}} wrong sign-in codes were tried for your {{product_name}} account, so sign-in codes
+                are turned off for {{minutes}} minutes, or until you sign in with your password.</p>
+                <p>If this was not you, someone may be trying to get into your account: use a strong password
+                and write to <a href="mailto:{{support_email}}">{{support_email}}</a>.</p>
+                """),
+        Email(
             template: .testEmail, subject: "{{product_name}} test email #{{number}}",
             text: """
                 This is test email #{{number}} from {{product_name}}: the Notifier can reach your mail server.
@@ -129,6 +147,12 @@ enum BuiltInTemplates {
         subscriptionEmail(
             .subscriptionCanceled, subject: "Your {{plan_name}} subscription has ended",
             sentence: "Your {{plan_name}} subscription ended on {{period_end}}. You can subscribe again at any time."),
+        subscriptionEmail(
+            .duplicateSubscriptionCanceled, subject: "Your second {{plan_name}} subscription was canceled",
+            sentence: """
+                A second checkout completed while you already had a subscription, so we canceled the new \
+                {{plan_name}} subscription at once and refunded {{amount}}. Your existing subscription is unchanged.
+                """),
         subscriptionEmail(
             .paymentFailed, subject: "Payment for {{plan_name}} failed",
             sentence: """
