@@ -11,7 +11,8 @@ import TollgateServiceKit
 public enum BillingMigrations {
     public static let all: [any Migration] = [
         CreatePlans(), SeedPlans(), CreateOutboxMessages(), CreateBillingTables(), CreateBillingAudit(),
-        IndexPendingOutboxMessages(), IndexBillingByUser(), PruneSentOutboxMessages(),
+        IndexPendingOutboxMessages(), IndexBillingByUser(), PruneSentOutboxMessages(), CreateOpenCheckouts(),
+        CreateSubscriptionSlots(),
     ]
 }
 
@@ -57,7 +58,7 @@ public struct BillingService: Sendable {
             let subscriptions = SubscriptionHandlers(
                 database: database, accounts: accounts, catalog: catalog,
                 customers: stripe.map { StripeCustomerDirectory(database: database, stripe: $0) }, stripe: stripe, sync: sync,
-                audit: audit,
+                audit: audit, checkouts: OpenCheckouts(database: database),
                 urls: .init(success: config.checkoutSuccessURL, cancel: config.checkoutCancelURL, portalReturn: config.portalReturnURL))
             let payments = PaymentHandlers(database: database, accounts: accounts)
 
@@ -100,7 +101,11 @@ public struct BillingService: Sendable {
                     consumer: consumer,
                     applier: StripeEventApplier(
                         database: database, stripe: stripe, sync: sync, emails: emails, relay: relay,
-                        writes: GroupCommit(database: database), logger: logger),
+                        writes: GroupCommit(database: database),
+                        duplicates: DuplicateResolver(
+                            database: database, slots: SubscriptionSlots(database: database), stripe: stripe, sync: sync,
+                            emails: emails, relay: relay),
+                        checkouts: OpenCheckouts(database: database), logger: logger),
                     logger: logger)
             }
             let sweep = ExpirySweep(

@@ -143,6 +143,7 @@ public final class StripeStandIn: Sendable {
             ("DELETE /v1/subscriptions/{subscription_exposed_id}", ["subscriptions", "*"]),
             ("POST /v1/billing_portal/sessions", ["billing_portal", "sessions"]),
             ("GET /v1/invoices/{invoice}", ["invoices", "*"]),
+            ("POST /v1/refunds", ["refunds"]),
         ]
         for (pattern, shape) in patterns where pattern.hasPrefix(method + " ") && shape.count == rest.count {
             var id: String?
@@ -236,6 +237,16 @@ public final class StripeStandIn: Sendable {
 
     public func price(_ id: String) -> (active: Bool, amount: Int, currency: String, interval: String?)? {
         state.withLock { state in state.prices[id].map { ($0.active, $0.unit_amount, $0.currency, $0.recurring?.interval) } }
+    }
+
+    /// Refunds made: amount and the PaymentIntent refunded.
+    public func refunds() -> [(amount: Int, paymentIntent: String?, reason: String?)] {
+        state.withLock { state in state.refunds.values.map { ($0.amount, $0.payment_intent, $0.reason) } }
+    }
+
+    /// Checkout sessions made so far.
+    public func checkoutSessionIDs() -> [String] {
+        state.withLock { Array($0.sessions.keys) }
     }
 
     public func customers() -> [(id: String, email: String?, userID: String?)] {

@@ -154,15 +154,47 @@ enum StripeStandInHandlers {
 
         case "GET /v1/invoices/{invoice}":
             guard let invoice = state.invoices[id ?? ""] else { return missing("invoice", id) }
-            let expand = form.map("expand").values
-            if let refused = expand.first(where: { $0 != "parent.subscription_details.subscription" }) {
+            let expand = Set(form.map("expand").values)
+            if let refused = expand.first(where: { $0 != "parent.subscription_details.subscription" && $0 != "payments" }) {
                 return StripeStandIn.error(400, "invalid_request_error", nil, "This property cannot be expanded (\(refused)).")
             }
             var answer = invoice
-            if !expand.isEmpty {
+            if expand.contains("parent.subscription_details.subscription") {
                 answer.parent.subscription_details.expanded = state.subscriptions[invoice.parent.subscription_details.subscription]
             }
+            if expand.contains("payments") {
+                let payments = invoice.paymentIntentID.map { intent in
+                    StandInInvoicePayment(
+                        id: "inpay_" + invoice.id.dropFirst("in_".count), amount_paid: invoice.amount_paid,
+                        amount_requested: invoice.amount_due, currency: invoice.currency, invoice: invoice.id,
+                        payment: .init(payment_intent: intent), status: "paid",
+                        status_transitions: .init(paid_at: invoice.status_transitions.paid_at), created: invoice.created)
+                }
+                answer.payments = StripeList(data: payments.map { [$0] } ?? [], url: "/v1/invoice_payments")
+            }
             return ok(answer)
+
+        case "POST /v1/refunds":
+            guard let intent = form["payment_intent"] else {
+                return StripeStandIn.error(400, "invalid_request_error", nil, "One of the following params should be provided for this request: payment_intent or charge.")
+            }
+            guard let invoice = state.invoices.values.first(where: { $0.paymentIntentID == intent }) else {
+                return missing("payment_intent", intent)
+            }
+            let refunded = state.refunds.values.filter { $0.payment_intent == intent }.reduce(0) { $0 + $1.amount }
+            let amount = form["amount"].flatMap(Int.init) ?? (invoice.amount_paid - refunded)
+            guard amount > 0, refunded + amount <= invoice.amount_paid else {
+                return StripeStandIn.error(
+                    400, "invalid_request_error", "charge_already_refunded",
+                    "Refund amount (\(amount)) is greater than unrefunded amount on charge (\(invoice.amount_paid - refunded))",
+                    param: "amount")
+            }
+            let refund = StandInRefund(
+                id: StripeStandInState.newID("re_"), amount: amount, currency: invoice.currency, payment_intent: intent,
+                reason: form["reason"], metadata: form.map("metadata"), created: now)
+            state.refunds[refund.id] = refund
+            event("refund.created", refund)
+            return ok(refund)
 
         default:
             return StripeStandIn.error(404, "invalid_request_error", nil, "Unrecognized request URL.")

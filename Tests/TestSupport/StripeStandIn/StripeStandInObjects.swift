@@ -236,6 +236,49 @@ struct StandInInvoice: Codable, Sendable {
     var lines: StripeList<Line>
     var status_transitions: StatusTransitions
     var livemode = false
+    /// Only with `expand[]=payments` (an includable field).
+    var payments: StripeList<StandInInvoicePayment>? = nil
+
+    /// The PaymentIntent that paid it: the stand-in names it after the invoice (`in_X` → `pi_X`).
+    var paymentIntentID: String? {
+        status == "paid" && amount_paid > 0 ? "pi_" + id.dropFirst("in_".count) : nil
+    }
+}
+
+struct StandInInvoicePayment: Codable, Sendable {
+    struct Payment: Codable, Sendable {
+        var type = "payment_intent"
+        var payment_intent: String
+    }
+    struct StatusTransitions: Codable, Sendable {
+        var paid_at: Int64?
+        var canceled_at: Int64? = nil
+    }
+    var id: String
+    var object = "invoice_payment"
+    var amount_paid: Int?
+    var amount_requested: Int
+    var currency: String
+    var invoice: String
+    var is_default = true
+    var payment: Payment
+    var status: String
+    var status_transitions: StatusTransitions
+    var created: Int64
+    var livemode = false
+}
+
+struct StandInRefund: Codable, Sendable {
+    var id: String
+    var object = "refund"
+    var amount: Int
+    var currency: String
+    var payment_intent: String?
+    var charge: String? = nil
+    var reason: String?
+    var status = "succeeded"
+    var metadata: [String: String]
+    var created: Int64
 }
 
 struct StandInPortalSession: Codable, Sendable {

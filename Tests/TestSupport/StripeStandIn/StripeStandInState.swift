@@ -8,6 +8,7 @@ struct StripeStandInState: Sendable {
     var sessions: [String: StandInCheckoutSession] = [:]
     var subscriptions: [String: StandInSubscription] = [:]
     var invoices: [String: StandInInvoice] = [:]
+    var refunds: [String: StandInRefund] = [:]
     /// By idempotency key: what was asked and what was answered, replayed for the same request.
     var idempotent: [String: StoredAnswer] = [:]
     var events: [StripeStandIn.Event] = []

@@ -20,6 +20,8 @@ struct StripeEventApplier: Sendable {
     let emails: BillingEmails
     let relay: OutboxRelay
     let writes: GroupCommit
+    let duplicates: DuplicateResolver
+    let checkouts: OpenCheckouts
     let logger: Logger
 
     enum Outcome: Equatable, Sendable {
@@ -27,7 +29,7 @@ struct StripeEventApplier: Sendable {
     }
 
     static let handledTypes: Set<String> = [
-        "checkout.session.completed", "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed",
+        "checkout.session.completed", "checkout.session.expired", "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed",
         "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
     ]
 
@@ -52,6 +54,10 @@ struct StripeEventApplier: Sendable {
                 RETURNING event_id
                 """).all()
             guard !inserted.isEmpty else { return false }
+            if event.type.hasPrefix("checkout.session.") {
+                // Completed or expired: its URL is no longer the answer to a new subscribe.
+                try await checkouts.close(sessionID: event.data.object.id, on: sql)
+            }
             var first: SubscriptionSync.Applied?
             for (remote, owner, readAt) in reading.subscriptions {
                 let applied = try await sync.apply(remote, owner: owner, readAt: readAt, now: now, on: db)
@@ -75,6 +81,8 @@ struct StripeEventApplier: Sendable {
         switch event.type {
         case "checkout.session.completed":
             try await readCheckout(sessionID: event.data.object.id, into: &reading)
+        case "checkout.session.expired":
+            break
         case "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed":
             let readAt = Date()
             let invoice = try await stripe.invoice(event.data.object.id)
@@ -99,7 +107,15 @@ struct StripeEventApplier: Sendable {
         let remote: StripeSubscription
         if let alreadyRead, alreadyRead.id == id { remote = alreadyRead } else { remote = try await stripe.subscription(id) }
         guard let owner = try await sync.owner(of: remote) else { return false }
-        reading.subscriptions.append((remote, owner, readAt))
+        switch try await duplicates.resolve(remote, owner: owner) {
+        case .keep:
+            reading.subscriptions.append((remote, owner, readAt))
+        case .canceledItself(let canceled):
+            reading.subscriptions.append((canceled, owner, Date()))
+        case .canceledHolder(let canceled, let heldOwner):
+            reading.subscriptions.append((remote, owner, readAt))
+            reading.subscriptions.append((canceled, heldOwner, Date()))
+        }
         return true
     }
 

@@ -139,6 +139,25 @@ struct StripeCalls: Sendable {
     func cancelNow(_ id: String) async throws -> StripeSubscription {
         try await client.delete("/v1/subscriptions/\(id)", as: StripeSubscription.self)
     }
+
+    /// The invoice with the payments that paid it (their PaymentIntents, to refund).
+    func invoiceWithPayments(_ id: String) async throws -> StripeInvoice {
+        try await client.get("/v1/invoices/\(id)", query: [("expand", .list([.string("payments")]))], as: StripeInvoice.self)
+    }
+
+    /// Refunds what a PaymentIntent (or, for old payments, a charge) collected for `invoiceID`,
+    /// once per invoice.
+    func refund(paymentIntent: String?, charge: String?, amount: Int, invoiceID: String, reason: String)
+        async throws -> StripeObjectID
+    {
+        var parameters: [(String, StripeParameter)] = [
+            ("amount", .int(amount)), ("reason", .string(reason)), ("metadata", ["invoice": .string(invoiceID)]),
+        ]
+        if let paymentIntent { parameters.append(("payment_intent", .string(paymentIntent))) }
+        else if let charge { parameters.append(("charge", .string(charge))) }
+        return try await client.post(
+            "/v1/refunds", parameters, idempotencyKey: "tollgate:refund:\(invoiceID)", as: StripeObjectID.self)
+    }
 }
 
 extension UUID {

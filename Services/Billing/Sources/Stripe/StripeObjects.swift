@@ -30,6 +30,13 @@ public struct StripeCheckoutSession: Decodable, Sendable {
     public let customer: StripeExpandable?
     public let subscription: StripeExpandable?
     public let metadata: [String: String]?
+    /// When Stripe stops taking payment on it (24 hours after creation by default).
+    public let expiresAt: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id, url, status, customer, subscription, metadata
+        case expiresAt = "expires_at"
+    }
 }
 
 public struct StripePortalSession: Decodable, Sendable {
@@ -66,6 +73,8 @@ public struct StripeSubscription: Decodable, Sendable {
     public let canceledAt: Int64?
     public let endedAt: Int64?
     public let startDate: Int64?
+    public let created: Int64?
+    public let latestInvoice: StripeExpandable?
     public let metadata: [String: String]?
 
     /// With several items periods can differ; access lasts until the latest end.
@@ -77,6 +86,8 @@ public struct StripeSubscription: Decodable, Sendable {
         case canceledAt = "canceled_at"
         case endedAt = "ended_at"
         case startDate = "start_date"
+        case created
+        case latestInvoice = "latest_invoice"
     }
 }
 
@@ -129,6 +140,26 @@ public struct StripeInvoice: Decodable, Sendable {
     public let parent: Parent?
     public let lines: Lines?
     public let created: Int64?
+    /// How it was paid, when read with `expand[]=payments` (`StripeCalls.invoiceWithPayments`).
+    public let payments: Payments?
+
+    public struct Payments: Decodable, Sendable {
+        public let data: [InvoicePayment]
+    }
+    public struct InvoicePayment: Decodable, Sendable {
+        public struct Payment: Decodable, Sendable {
+            public let type: String?
+            public let paymentIntent: StripeExpandable?
+            public let charge: StripeExpandable?
+
+            enum CodingKeys: String, CodingKey {
+                case type, charge
+                case paymentIntent = "payment_intent"
+            }
+        }
+        public let status: String?
+        public let payment: Payment?
+    }
 
     /// The invoice's subscription as it was when the invoice was read (`StripeCalls.invoice` asks
     /// for it expanded); nil when Stripe sent only its id.
@@ -141,7 +172,7 @@ public struct StripeInvoice: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, currency, parent, lines, created
+        case id, status, currency, parent, lines, created, payments
         case billingReason = "billing_reason"
         case amountPaid = "amount_paid"
         case amountDue = "amount_due"

@@ -13,6 +13,7 @@ struct SubscriptionHandlers: Sendable {
     let stripe: StripeCalls?
     let sync: SubscriptionSync
     let audit: BillingAuditLog
+    let checkouts: OpenCheckouts
     let urls: CheckoutURLs
 
     struct CheckoutURLs: Sendable {
@@ -144,18 +145,36 @@ struct SubscriptionHandlers: Sendable {
         return .json(200, SubscriptionResponse(applied.subscription, plan: applied.plan))
     }
 
+    /// The Checkout URL for this user, plan and purpose: the open session's again while it is open
+    /// (however many requests arrive at once), else a new one.
     private func checkout(account: AccountSummary, plan: Plan, upgradeFrom: UUID?) async throws -> String {
-        guard let stripe, let customers else { throw HTTPFailure(503, "Payments are not configured") }
-        let priceID = try await catalog.priceID(for: plan)
-        let session = try await StripeError.answeringClient("Stripe could not do this") {
-            let customer = try await customers.ensure(account)
-            return try await stripe.createCheckout(
-                .init(
-                    customerID: customer, priceID: priceID, userID: account.id, plan: plan, upgradeFrom: upgradeFrom,
-                    successURL: urls.success, cancelURL: urls.cancel, attempt: UUID()))
+        guard let stripe, let customers, let planID = plan.id else { throw HTTPFailure(503, "Payments are not configured") }
+        let claim: UUID
+        do {
+            switch try await checkouts.turn(user: account.id, purpose: OpenCheckouts.purpose(plan: planID, upgradeFrom: upgradeFrom)) {
+            case .open(let url): return url
+            case .make(let made): claim = made
+            }
+        } catch is CheckoutBusy {
+            throw HTTPFailure(503, "Checkout is being prepared; retry in a moment", headers: [("Retry-After", "2")])
         }
-        guard let url = session.url else { throw HTTPFailure(502, "Stripe did not return a checkout URL") }
-        return url
+        do {
+            let priceID = try await catalog.priceID(for: plan)
+            let session = try await StripeError.answeringClient("Stripe could not do this") {
+                let customer = try await customers.ensure(account)
+                return try await stripe.createCheckout(
+                    .init(
+                        customerID: customer, priceID: priceID, userID: account.id, plan: plan, upgradeFrom: upgradeFrom,
+                        successURL: urls.success, cancelURL: urls.cancel, attempt: claim))
+            }
+            guard let url = session.url else { throw HTTPFailure(502, "Stripe did not return a checkout URL") }
+            let expiresAt = session.expiresAt.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date().addingTimeInterval(23 * 3600)
+            try await checkouts.opened(claim: claim, sessionID: session.id, url: url, expiresAt: expiresAt)
+            return url
+        } catch {
+            try? await checkouts.abandon(claim: claim)
+            throw error
+        }
     }
 
     private func activePlan(_ code: String) async throws -> Plan {

@@ -25,6 +25,8 @@ struct SubscriptionSync: Sendable {
         /// Whether a local row for the subscription existed when the owner was looked up; when not,
         /// applying tries the insert first (a row made since is then found and updated instead).
         var hadRow = true
+        /// Whether the subscription holds its user's one slot (`SubscriptionSlots`) already.
+        var holdsSlot = false
     }
 
     /// What an applied subscription is, for callers that do more with it (payments, upgrades).
@@ -55,15 +57,17 @@ struct SubscriptionSync: Sendable {
         let metadataPlan = remote.metadata?["plan_id"].flatMap(UUID.init(uuidString:))
         // One statement: every plan the subscription could be on, and what our row says.
         let candidates = try await database.sql.raw("""
-            SELECT p.*, s.user_id AS stored_user_id, s.plan_id AS stored_plan_id
+            SELECT p.*, s.user_id AS stored_user_id, s.plan_id AS stored_plan_id, sl.user_id AS slot_user_id
             FROM \(ident: Plan.schema) AS p
             LEFT JOIN \(ident: Subscription.schema) AS s ON s.provider_subscription_id = \(bind: remote.id)
+            LEFT JOIN \(ident: SubscriptionSlots.schema) AS sl ON sl.provider_subscription_id = \(bind: remote.id)
             WHERE p.id = \(bind: pricePlan) OR p.stripe_price_id = \(bind: price?.id) OR p.id = \(bind: metadataPlan)
                 OR p.id = s.plan_id
             """).all().map { row in
                 (plan: try row.decode(model: PlanRecord.self),
                  storedUser: try row.decode(column: "stored_user_id", as: UUID?.self),
-                 storedPlan: try row.decode(column: "stored_plan_id", as: UUID?.self))
+                 storedPlan: try row.decode(column: "stored_plan_id", as: UUID?.self),
+                 holdsSlot: try row.decode(column: "slot_user_id", as: UUID?.self) != nil)
             }
         // The price says which plan (Billing's prices name theirs), then the subscription's metadata,
         // then what was stored.
@@ -76,7 +80,9 @@ struct SubscriptionSync: Sendable {
             let userID = candidates.first?.storedUser ?? remote.metadata?["user_id"].flatMap(UUID.init(uuidString:)),
             let account = try await accounts.account(userID)
         else { return nil }
-        return Owner(account: account, plan: plan.model, hadRow: candidates.contains { $0.storedUser != nil })
+        return Owner(
+            account: account, plan: plan.model, hadRow: candidates.contains { $0.storedUser != nil },
+            holdsSlot: candidates.contains(where: \.holdsSlot))
     }
 
     /// Applies `remote` inside the caller's transaction `db`.
