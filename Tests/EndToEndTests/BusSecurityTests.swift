@@ -130,7 +130,8 @@ struct BusSecurityTests {
             let (allowed, list) = try await ask(system.subjects.adminUsersList, token: admin)
             #expect(allowed == 200 && list.contains("plain@example.com"))
             // A logged-out token is refused by the service too, not only by the gateway.
-            let logout = try await system.client.send(.post, "/logout", headers: ["Authorization": "Bearer \(user.token)"])
+            let logout = try await system.client.send(
+                .post, "/logout", headers: ["Authorization": "Bearer \(user.token)", "Content-Type": "application/json"])
             #expect(logout.status < 300, "\(logout.text)")
             _ = try await eventually("the service refuses the revoked token") {
                 try await ask(system.subjects.authMe, token: user.token).0 == 401 ? true : nil

@@ -116,7 +116,8 @@ struct SessionTests {
             let phone = try await Self.signIn(system, "dee")
             let laptop = try await Self.signIn(system, "dee", register: false)
 
-            let out = try await system.client.send(.post, "/logout", headers: ["Authorization": "Bearer \(phone.token)"])
+            let out = try await system.client.send(
+                .post, "/logout", headers: ["Authorization": "Bearer \(phone.token)", "Content-Type": "application/json"])
             #expect(out.status == 200)
             #expect(out.header("Set-Cookie")?.contains("Max-Age=0") == true)
             _ = try await eventually("phone token refused", timeout: .seconds(2)) {
@@ -126,7 +127,8 @@ struct SessionTests {
             #expect(try await system.client.get("/me", token: laptop.token).status == 200)
 
             let tablet = try await Self.signIn(system, "dee", register: false)
-            let all = try await system.client.send(.post, "/logout-all", headers: ["Authorization": "Bearer \(laptop.token)"])
+            let all = try await system.client.send(
+                .post, "/logout-all", headers: ["Authorization": "Bearer \(laptop.token)", "Origin": "http://localhost:3000"])
             #expect(all.status == 200)
             _ = try await eventually("every token refused", timeout: .seconds(2)) {
                 let laptopStatus = try await system.client.get("/me", token: laptop.token).status

@@ -66,6 +66,10 @@ struct RequestFormTests {
                 #expect(answer.status == 403, "\(headers)")
                 #expect(answer.header("Set-Cookie") == nil, "\(headers): the session is untouched")
             }
+            let cy = try await SessionTests.signIn(system, "cy-logout")
+            let crossSiteLogout = try await system.client.send(
+                .post, "/logout", headers: ["Authorization": "Bearer \(cy.token)", "Origin": "https://evil.example"])
+            #expect(crossSiteLogout.status == 403, "logout clears the cookie: the same rule")
             // The session survived every attempt: the cookie still rotates, from each allowed form.
             for headers in [["Origin": "http://localhost:3000"], ["Origin": "http://localhost:8080"], ["Content-Type": "application/json"]] {
                 let answer = try await refresh(headers)

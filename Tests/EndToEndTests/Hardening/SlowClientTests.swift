@@ -41,7 +41,7 @@ struct SlowClientTests {
             let post = listener == "gateway" ? "/login" : WebhookService.path
 
             var silent: [RawTCPConnection] = []
-            for _ in 0..<50 { silent.append(try await RawTCPConnection.open(port: port)) }
+            for _ in 0..<150 { silent.append(try await RawTCPConnection.open(port: port)) }
             let slowHead = try await RawTCPConnection.open(port: port)
             let headTrickle = Task { await Self.trickle("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: \(String(repeating: "a", count: 200))\r\n\r\n", on: slowHead, every: .milliseconds(100)) }
             let slowBody = try await RawTCPConnection.open(port: port)

@@ -49,7 +49,9 @@ struct AccountCounters: Sendable {
     }
 
     /// Keys, one place for their spelling.
-    static func codeGuesses(_ userID: UUID) -> String { "code-guesses:\(userID.uuidString.lowercased())" }
+    /// By the account's email, as the sign-in throttle keys it, so a password sign-in reads it in the
+    /// statement that reads the account (`SignInLookup`).
+    static func codeGuesses(email: String) -> String { "code-guesses:" + LoginThrottle.key(for: email) }
     static func mails(_ kind: String, _ userID: UUID) -> String { "mails:\(kind):\(userID.uuidString.lowercased())" }
 }
 

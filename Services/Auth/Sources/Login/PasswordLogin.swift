@@ -37,7 +37,7 @@ struct PasswordLogin: Sendable {
             throw AuthError.inactiveAccount
         }
         if standing.hasFailures { try await throttle.recordSuccess(email: email) }
-        try await counters.reset(AccountCounters.codeGuesses(user.id))
+        if lookup?.code_guesses != nil { try await counters.reset(AccountCounters.codeGuesses(email: email)) }
         if hasher.needsRehash(hash) {
             try await database.sql.update(User.schema)
                 .set("password_hash", to: try await hasher.hash(password))

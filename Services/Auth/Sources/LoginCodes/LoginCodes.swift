@@ -80,7 +80,7 @@ struct LoginCodes: Sendable {
         }
         // Counted before the check and taken back if it was not a wrong guess, so concurrent
         // guesses cannot all slip under the cap.
-        let guessKey = AccountCounters.codeGuesses(userID)
+        let guessKey = AccountCounters.codeGuesses(email: user.email)
         let guesses = try await counters.increment(guessKey, window: limits.guessWindow, now: now)
         guard guesses <= limits.guesses else {
             try await audit.record(.loginFailed, userID: userID, request: request, detail: "method=code reason=codes_locked")

@@ -32,6 +32,8 @@ struct SignInLookup: Decodable, Sendable {
     let is_admin: Bool?
     let failures: Int?
     let last_failure_at: Date?
+    /// Wrong sign-in codes counted for the account (`AccountCounters`), if any.
+    let code_guesses: Int?
 
     var account: Account? {
         guard let id, let email, let username, let provider, let is_active, let is_admin else { return nil }
@@ -43,10 +45,11 @@ struct SignInLookup: Decodable, Sendable {
     static func fetch(_ email: String, on sql: any SQLDatabase) async throws -> SignInLookup? {
         try await sql.raw("""
             SELECT u.id, u.email, u.username, u.provider, u.password_hash, u.is_active, u.is_admin,
-                   f.failures, f.last_failure_at
+                   f.failures, f.last_failure_at, g.count AS code_guesses
             FROM (SELECT 1 AS probe) AS probe
             LEFT JOIN \(ident: User.schema) AS u ON u.email_canonical = \(bind: CanonicalForm.email(email))
             LEFT JOIN \(ident: LoginFailures.schema) AS f ON f.email_key = \(bind: LoginThrottle.key(for: email))
+            LEFT JOIN \(ident: AccountCounters.schema) AS g ON g.counter_key = \(bind: AccountCounters.codeGuesses(email: email))
             """).first(decoding: SignInLookup.self)
     }
 }
