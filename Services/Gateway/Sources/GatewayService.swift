@@ -34,7 +34,7 @@ public enum GatewayService {
             bodyLimit: routesFile.bodyLimit,
             refreshCookieGuard: RefreshCookieGuard(cors: cors, publicURL: config.common.publicURL),
             securityHeaders: SecurityHeaders(publicURL: config.common.publicURL),
-            adminRefusedSubject: subjects.authAdminRefused,
+            adminRefusals: AdminRefusalReporter(connection: connection, subject: subjects.authAdminRefused, logger: logger),
             logger: logger)
         return Application(
             responder: responder,

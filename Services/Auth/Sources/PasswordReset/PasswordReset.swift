@@ -64,15 +64,7 @@ struct PasswordReset: Sendable {
         let newHash = try await hasher.hash(password)
         return try await database.database.transaction { db in
             guard let sql = db as? any SQLDatabase else { return .invalidToken }
-            let claimed = try await sql.update(VerificationToken.schema)
-                .set("used_at", to: now)
-                .where("token_hash", .equal, TokenHash.of(token))
-                .where("purpose", .equal, VerificationToken.Purpose.resetPassword.rawValue)
-                .where("used_at", .is, SQLLiteral.null)
-                .where("expires_at", .greaterThan, now)
-                .returning("user_id")
-                .all()
-            guard let row = claimed.first, let userID = try? row.decode(column: "user_id", as: UUID.self),
+            guard let userID = try await VerificationToken.claim(token, purpose: .resetPassword, now: now, on: sql),
                 let user = try await User.find(userID, on: db), user.isActive
             else { return .invalidToken }
             if let problem = passwords.problem(password, email: user.email, username: user.username) {

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A single-use link token (email verification, password reset), stored hashed.
 public final class VerificationToken: Model, @unchecked Sendable {
@@ -20,6 +21,20 @@ public final class VerificationToken: Model, @unchecked Sendable {
     @Field(key: "failed_attempts") public var failedAttempts: Int
 
     public init() {}
+
+    /// Marks the live, unexpired link token for `purpose` used, unless another use did first (a
+    /// compare-and-set, so of concurrent uses exactly one wins), and returns its user.
+    static func claim(_ token: String, purpose: Purpose, now: Date, on sql: any SQLDatabase) async throws -> UUID? {
+        let claimed = try await sql.update(schema)
+            .set("used_at", to: now)
+            .where("token_hash", .equal, TokenHash.of(token))
+            .where("purpose", .equal, purpose.rawValue)
+            .where("used_at", .is, SQLLiteral.null)
+            .where("expires_at", .greaterThan, now)
+            .returning("user_id")
+            .all()
+        return claimed.first.flatMap { try? $0.decode(column: "user_id", as: UUID.self) }
+    }
 
     init(userID: UUID, purpose: Purpose, tokenHash: String, lifetime: Duration, now: Date = Date()) {
         self.id = UUID()

@@ -50,15 +50,7 @@ struct EmailVerification: Sendable {
     func verify(token: String, now: Date = Date()) async throws -> (Outcome, UUID?) {
         try await database.database.transaction { db in
             guard let sql = db as? any SQLDatabase else { return (.invalidToken, nil) }
-            let claimed = try await sql.update(VerificationToken.schema)
-                .set("used_at", to: now)
-                .where("token_hash", .equal, TokenHash.of(token))
-                .where("purpose", .equal, VerificationToken.Purpose.verifyEmail.rawValue)
-                .where("used_at", .is, SQLLiteral.null)
-                .where("expires_at", .greaterThan, now)
-                .returning("user_id")
-                .all()
-            if let row = claimed.first, let userID = try? row.decode(column: "user_id", as: UUID.self) {
+            if let userID = try await VerificationToken.claim(token, purpose: .verifyEmail, now: now, on: sql) {
                 let verified = try await sql.update(User.schema).set("is_verified", to: true)
                     .where("id", .equal, userID).where("is_verified", .equal, false).returning("id").all()
                 return (verified.isEmpty ? .alreadyVerified : .verified, userID)

@@ -23,8 +23,7 @@ public struct GatewayResponder: HTTPResponder {
     let bodyLimit: Int
     let refreshCookieGuard: RefreshCookieGuard
     let securityHeaders: SecurityHeaders
-    /// Where a refused admin request is reported, for Auth's audit log.
-    let adminRefusedSubject: String
+    let adminRefusals: AdminRefusalReporter
     let logger: Logger
 
     static let requestIDField = HTTPField.Name("X-Request-ID")!
@@ -89,7 +88,11 @@ public struct GatewayResponder: HTTPResponder {
             case .failure(let failure): return failure.response
             }
             if route.auth == .admin, let claims = principal, !verifier.isAdmin(claims) {
-                reportAdminRefusal(request, client: client, requestID: requestID, token: token)
+                adminRefusals.report(
+                    envelope(
+                        request, method: route.method, parameters: parameters, client: client, requestID: requestID,
+                        token: token),
+                    requestID: requestID)
                 return ErrorResponse.make(403, "User does not have admin privileges")
             }
             if let tier = route.tier, let user = principal?.sub, let refusal = tiers.check(user: user, requiredTier: tier) {
@@ -184,24 +187,6 @@ public struct GatewayResponder: HTTPResponder {
         // The proof itself, not our word for it: the service verifies the token again.
         if let token { headers.add(EnvelopeHeader.accessToken, token) }
         return headers
-    }
-
-    /// Tells Auth that a signed-in user was refused an admin route, for its audit log. Sent with the
-    /// user's token (Auth believes the token, not us) and not awaited: the refusal does not wait
-    /// for the record.
-    private func reportAdminRefusal(_ request: Request, client: String, requestID: String, token: String?) {
-        let headers = envelope(
-            request, method: request.method.rawValue, parameters: [:], client: client, requestID: requestID, token: token)
-        let connection = self.connection
-        let subject = adminRefusedSubject
-        let logger = self.logger
-        Task {
-            do {
-                _ = try await connection.request(subject, payload: Data(), headers: headers, timeout: .seconds(5))
-            } catch {
-                logger.warning("admin refusal not recorded", metadata: ["error": "\(error)", "request_id": "\(requestID)"])
-            }
-        }
     }
 
     private func authenticate(_ request: Request) -> Result<(claims: AccessTokenClaims, token: String), ResponseFailure> {
