@@ -67,10 +67,11 @@ struct AccountFlowTests {
             let sameEmail = try await client.post(
                 "/register", json: ["email": " CY@EXAMPLE.COM", "username": "other", "password": "password-1"])
             #expect(sameEmail.status == 400)
-            #expect(sameEmail.json["detail"] as? String == "Email or username already registered")
+            #expect(sameEmail.json["detail"] as? String == "Email already exists")
             let sameUsername = try await client.post(
                 "/register", json: ["email": "cy2@example.com", "username": "cyd", "password": "password-1"])
             #expect(sameUsername.status == 400)
+            #expect(sameUsername.json["detail"] as? String == "Username already exists")
 
             // "é" composed and decomposed are one username.
             let composed = try await client.post(

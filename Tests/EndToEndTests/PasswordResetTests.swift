@@ -61,7 +61,7 @@ struct PasswordResetTests {
 
             let reset = try await system.client.post("/new-password", json: ["token": token, "password": "fresh-pass-9"])
             #expect(reset.status == 202)
-            #expect(reset.json["message"] as? String == "Password has been reset")
+            #expect(reset.json["message"] as? String == "Password has been changed successfully")
             _ = try await Mailbox(system, "sam@example.com").next(containing: "password of your")
             let again = try await system.client.post("/new-password", json: ["token": token, "password": "other-pass-9"])
             #expect(again.status == 400)

@@ -29,13 +29,13 @@ struct VerificationAndPasswordTests {
             #expect(verified.json["message"] as? String == "Email is Verified")
             let again = try await system.client.get("/verify?token=\(token)")
             #expect(again.status == 202)
-            #expect(again.json["message"] as? String == "Email is already verified")
+            #expect(again.json["message"] as? String == "Email is already Verified")
             #expect(try await system.client.get("/verify?token=nope").status == 400)
             #expect(try await system.client.get("/verify").status == 400)
 
             let resend = try await system.client.send(.post, "/request/verify", headers: ["Authorization": "Bearer \(fay.token)"])
             #expect(resend.status == 202)
-            #expect(resend.json["message"] as? String == "Email is already verified")
+            #expect(resend.json["message"] as? String == "Email is already Verified")
         }
     }
 
@@ -48,7 +48,7 @@ struct VerificationAndPasswordTests {
             let first = try await Self.linkToken(system, "gus@example.com")
             let resend = try await system.client.send(.post, "/request/verify", headers: ["Authorization": "Bearer \(gus.token)"])
             #expect(resend.status == 202)
-            #expect(resend.json["message"] as? String == "Verification email sent")
+            #expect(resend.json["message"] as? String == "New Verification Email has been sent")
             let emails = try await eventually("second email") {
                 system.emails(to: "gus@example.com").count >= 2 ? true : nil
             }

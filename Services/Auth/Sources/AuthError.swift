@@ -2,7 +2,8 @@ import TollgateServiceKit
 
 /// Auth's domain errors, mapped to the contract's statuses in one place.
 enum AuthError: Error, Equatable {
-    case emailOrUsernameTaken
+    case emailTaken
+    case usernameTaken
     case invalidCredentials
     case inactiveAccount
     case userNotFound
@@ -10,10 +11,11 @@ enum AuthError: Error, Equatable {
 
     var failure: HTTPFailure {
         switch self {
-        case .emailOrUsernameTaken: HTTPFailure(400, "Email or username already registered")
+        case .emailTaken: HTTPFailure(400, "Email already exists")
+        case .usernameTaken: HTTPFailure(400, "Username already exists")
         case .invalidCredentials:
             HTTPFailure(401, "Invalid email or password", headers: [("WWW-Authenticate", "Bearer")])
-        case .inactiveAccount: HTTPFailure(403, "User account is not active")
+        case .inactiveAccount: HTTPFailure(403, "User is disabled")
         case .userNotFound: HTTPFailure(401, "Not authenticated", headers: [("WWW-Authenticate", "Bearer")])
         case .tooManyAttempts(let seconds):
             HTTPFailure(

@@ -126,7 +126,7 @@ public struct AuthService: Sendable {
             let social = SocialSignInHandlers(
                 config: config.social, flows: OAuthFlows(database: database), accounts: SocialAccounts(database: database),
                 sessions: sessions, answers: answers, stateCookie: OAuthStateCookie(secure: config.secureCookies),
-                http: ProviderHTTP(), metadata: OpenIDMetadataCache())
+                http: ProviderHTTP(), metadata: OpenIDMetadataCache(), logger: logger)
             router.on(subjects.authGoogleLogin, social.login("google"))
             router.on(subjects.authGoogleCallback, social.callback("google"))
             router.on(subjects.authGitHubLogin, social.login("github"))

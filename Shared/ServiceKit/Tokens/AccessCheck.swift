@@ -40,7 +40,7 @@ public struct AccessCheck: Sendable {
 
     private static func principal(_ claims: AccessTokenClaims) throws -> Principal {
         // The verifier refuses a `sub` that is not a UUID; this only keeps that promise visible.
-        guard let userID = UUID(uuidString: claims.sub) else { throw HTTPFailure(401, "Invalid or expired token") }
+        guard let userID = UUID(uuidString: claims.sub) else { throw HTTPFailure(401, TokenRejection.malformed.detail) }
         return Principal(userID: userID, sessionID: claims.sid, role: claims.role)
     }
 
@@ -55,8 +55,7 @@ public struct AccessCheck: Sendable {
         do {
             return try verifier.verify(token)
         } catch {
-            let detail = error == .revoked ? "Token has been revoked" : "Invalid or expired token"
-            throw HTTPFailure(401, detail, headers: [("WWW-Authenticate", "Bearer error=\"invalid_token\"")])
+            throw HTTPFailure(401, error.detail, headers: [("WWW-Authenticate", "Bearer error=\"invalid_token\"")])
         }
     }
 }

@@ -17,6 +17,16 @@ public enum TokenRejection: Error, Equatable, Sendable {
     /// Issued (`iat`) or valid from (`nbf`) later than now, beyond the leeway.
     case notYetValid
     case revoked
+
+    /// What the client is told (the starter's words for a bad or an expired token), gateway and
+    /// services alike; the reason itself is only logged.
+    public var detail: String {
+        switch self {
+        case .expired: "Token expired"
+        case .revoked: "Token has been revoked"
+        default: "Invalid token"
+        }
+    }
 }
 
 /// Verifies access tokens itself rather than through jwt-kit, which (5.8) ignores the header's

@@ -39,7 +39,7 @@ struct PlanAdminTests {
                 system, .post, "/billing/plans",
                 json: ["name": "Team 2", "code": "team", "price_cents": 100, "billing_period": "monthly"], token: admin)
             #expect(duplicate.status == 400)
-            #expect(duplicate.json["detail"] as? String == "Plan code already exists")
+            #expect(duplicate.json["detail"] as? String == "Existing Code")
             let invalid = try await BillingTestKit.send(
                 system, .post, "/billing/plans",
                 json: ["name": "", "code": "Bad Code", "price_cents": -1, "billing_period": "weekly", "currency": "dollars"],

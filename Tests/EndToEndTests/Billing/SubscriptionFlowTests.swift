@@ -77,7 +77,7 @@ struct SubscriptionFlowTests {
             let again = try await BillingTestKit.send(
                 system, .post, "/billing/subscriptions/subscribe", json: ["plan_code": "pro"], token: ann.token)
             #expect(again.status == 400)
-            #expect(again.json["detail"] as? String == "User already has an active subscription")
+            #expect(again.json["detail"] as? String == "User already has an active subscription.")
 
             let portal = try await BillingTestKit.send(system, .post, "/billing/portal", token: ann.token)
             #expect(portal.status == 200)
@@ -146,7 +146,7 @@ struct SubscriptionFlowTests {
             _ = try await BillingTestKit.emails(system, to: "cat@example.com", containing: "Subject: Tollgate: Your Pro subscription will end on")
             let twice = try await BillingTestKit.send(system, .post, "/billing/subscriptions/cancel", token: cat.token)
             #expect(twice.status == 400)
-            #expect(twice.json["detail"] as? String == "Subscription is already set to cancel")
+            #expect(twice.json["detail"] as? String == "Subscription is already set to cancel at the end of the billing period.")
 
             let resumed = try await BillingTestKit.send(system, .post, "/billing/subscriptions/resume", token: cat.token)
             #expect(resumed.status == 200)

@@ -18,7 +18,7 @@ struct LoginCodeHandlers: Sendable {
 
     func request(_ request: ServiceRequest) async throws -> ServiceResponse {
         try await mailOnRequest.answer(
-            request, .message(200, "If an account exists for this email, a sign-in code has been sent.")
+            request, .message(200, "If an account exists for this email, a login code has been sent.")
         ) { email in try await codes.send(to: email, from: request) }
     }
 
@@ -36,7 +36,7 @@ struct LoginCodeHandlers: Sendable {
         }
         switch outcome {
         case .refused:
-            throw HTTPFailure(401, "Invalid or expired code")
+            throw HTTPFailure(400, "Invalid code or email.")
         case .inactive:
             throw AuthError.inactiveAccount.failure
         case .signedIn(let user):

@@ -29,7 +29,7 @@ struct ChangePasswordHandler: Sendable {
             throw ValidationFailure(field: "new_password", problem)
         }
         guard let hash = user.passwordHash, await hasher.verify(body.old_password, against: hash) else {
-            throw HTTPFailure(403, "Old password is incorrect")
+            throw HTTPFailure(403, "Old password isn't correct.")
         }
         let newHash = try await hasher.hash(body.new_password)
         let ended = try await database.database.transaction { db -> [UUID] in
@@ -41,6 +41,6 @@ struct ChangePasswordHandler: Sendable {
         }
         emails.wake()
         for sessionID in ended { try await revocations.revokeSession(sessionID) }
-        return .message(200, "Password changed")
+        return .message(200, PasswordChange.succeeded)
     }
 }

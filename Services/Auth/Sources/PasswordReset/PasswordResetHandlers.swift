@@ -30,7 +30,7 @@ struct PasswordResetHandlers: Sendable {
             users.changed(userID)
             reset.emails.wake()
             for sessionID in ended { try await revocations.revokeSession(sessionID) }
-            return .message(202, "Password has been reset")
+            return .message(202, PasswordChange.succeeded)
         }
     }
 }

@@ -16,7 +16,7 @@ struct Registration: Sendable {
         let user = User(email: input.email, username: username, passwordHash: nil)
         // A quick check gives the clear answer in the common case (before paying for a hash); the
         // unique indexes decide races.
-        if try await isTaken(user) { throw AuthError.emailOrUsernameTaken }
+        if let taken = try await whichTaken(user) { throw taken }
         user.passwordHash = try await hasher.hash(input.password)
         do {
             try await database.database.transaction { transaction in
@@ -26,17 +26,20 @@ struct Registration: Sendable {
                 try await verification.queueEmail(for: user, on: transaction)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw AuthError.emailOrUsernameTaken
+            throw try await whichTaken(user) ?? AuthError.emailTaken
         }
         return user
     }
 
-    private func isTaken(_ user: User) async throws -> Bool {
-        try await User.query(on: database.database)
+    /// The contract's answer for a taken email (first) or username, or nil when both are free.
+    private func whichTaken(_ user: User) async throws -> AuthError? {
+        let taken = try await User.query(on: database.database)
             .group(.or) { group in
                 group.filter(\.$emailCanonical == user.emailCanonical)
                     .filter(\.$usernameCanonical == user.usernameCanonical)
             }
-            .count() > 0
+            .all()
+        if taken.contains(where: { $0.emailCanonical == user.emailCanonical }) { return .emailTaken }
+        return taken.isEmpty ? nil : .usernameTaken
     }
 }

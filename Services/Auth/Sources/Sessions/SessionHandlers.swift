@@ -35,15 +35,15 @@ struct SessionHandlers: Sendable {
         }
         switch try await rotation.rotate(presented) {
         case .invalid:
-            throw refused("Refresh token is invalid or expired")
+            throw refused("Invalid token")
         case .reuseDetected(let sessionID, let userID):
             logger.warning("refresh token reused after rotation; session ended", metadata: ["session": "\(sessionID)"])
             try await revocations.revokeSession(sessionID)
             try await audit.record(.refreshReused, userID: userID, request: request, detail: "session=\(sessionID.uuidString.lowercased())")
-            throw refused("Refresh token is invalid or expired")
+            throw refused("Invalid token")
         case .rotated(let sessionID, let userID, let refreshToken):
             guard let user = try await User.find(userID, on: database.database), user.isActive else {
-                throw refused("Refresh token is invalid or expired")
+                throw refused("Invalid token")
             }
             let accessToken = try await tokens.issue(userID: userID, sessionID: sessionID, role: user.role)
             return answers.refreshed(accessToken: accessToken, refreshToken: refreshToken)

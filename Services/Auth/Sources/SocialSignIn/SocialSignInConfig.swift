@@ -11,6 +11,15 @@ public struct SocialProvider: Sendable, Equatable {
 
     /// `google`, `github`, or the configured name of an OpenID Connect provider.
     public let name: String
+
+    /// How messages name it: `Google`, `GitHub`, else the configured name capitalised.
+    public var displayName: String {
+        switch name {
+        case "google": "Google"
+        case "github": "GitHub"
+        default: name.prefix(1).uppercased() + name.dropFirst()
+        }
+    }
     public let kind: Kind
     public let clientID: String
     public let clientSecret: String

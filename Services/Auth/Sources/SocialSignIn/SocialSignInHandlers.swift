@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TollgatePersistence
 import TollgateServiceKit
 
@@ -15,6 +16,7 @@ struct SocialSignInHandlers: Sendable {
     let stateCookie: OAuthStateCookie
     let http: ProviderHTTP
     let metadata: OpenIDMetadataCache
+    let logger: Logger
 
     /// The login route of a fixed provider (`google`, `github`).
     func login(_ name: String) -> ServiceRouter.Handler {
@@ -54,26 +56,28 @@ struct SocialSignInHandlers: Sendable {
             .adding(header: "Cache-Control", "no-store")
     }
 
+    /// Answers in the starter's words: `Invalid OAuth callback` (no code, state or state cookie),
+    /// `Invalid OAuth state` (a state that does not match, or a flow expired or used), and
+    /// `<Provider> authentication failed` (the provider said no, or what it sent was refused); the
+    /// reason is logged.
     private func finish(provider: SocialProvider, request: ServiceRequest) async throws -> ServiceResponse {
+        let failed = HTTPFailure(400, "\(provider.displayName) authentication failed")
         if let error = request.query["error"] {
-            throw HTTPFailure(400, "The provider did not sign you in (\(error.prefix(100)))")
+            logger.info("provider refused the sign-in", metadata: ["provider": "\(provider.name)", "error": "\(error.prefix(100))"])
+            throw failed
         }
-        guard let state = request.query["state"], !state.isEmpty, let code = request.query["code"], !code.isEmpty else {
-            throw HTTPFailure(400, "The provider's answer has no code or state")
-        }
-        guard let expected = request.cookies[OAuthStateCookie.name(for: provider.name)], expected == state else {
-            throw HTTPFailure(400, "OAuth state mismatch: start the sign-in again from this browser")
-        }
-        guard let flow = try await flows.finish(state: state, provider: provider.name) else {
-            throw HTTPFailure(400, "This sign-in has expired or was already used; start again")
+        guard let state = request.query["state"], !state.isEmpty, let code = request.query["code"], !code.isEmpty,
+            let expected = request.cookies[OAuthStateCookie.name(for: provider.name)]
+        else { throw HTTPFailure(400, "Invalid OAuth callback") }
+        guard expected == state, let flow = try await flows.finish(state: state, provider: provider.name) else {
+            throw HTTPFailure(400, "Invalid OAuth state")
         }
         let profile: ProviderProfile
         do {
             profile = try await self.profile(provider, code: code, flow: flow)
-        } catch let problem as IDTokenValidator.Problem {
-            throw HTTPFailure(400, "The provider's ID token was refused (\(problem))")
         } catch {
-            throw HTTPFailure(400, "The provider refused the sign-in; start again")
+            logger.info("sign-in refused", metadata: ["provider": "\(provider.name)", "reason": "\(error)"])
+            throw failed
         }
         let account: Account
         do {

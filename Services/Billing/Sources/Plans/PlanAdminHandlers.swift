@@ -6,6 +6,10 @@ import TollgateServiceKit
 /// `POST /billing/plans`, `PATCH /billing/plans/{plan_id}`, `DELETE /billing/plans/{plan_id}`
 /// (admin routes: the gateway lets only admins through).
 struct PlanAdminHandlers: Sendable {
+    // The starter's words.
+    static let notFound = "No plan found for this id"
+    static let codeTaken = "Existing Code"
+
     let database: ServiceDatabase
     let catalog: PlanCatalog
     let audit: BillingAuditLog
@@ -20,7 +24,7 @@ struct PlanAdminHandlers: Sendable {
         let tier = input.tier ?? (price == 0 ? 0 : 1)
         if !tiers.contains(tier) { throw ValidationFailure(field: "tier", "Field required: tier \(tier) is not configured") }
         if try await Plan.query(on: database.database).filter(\.$code == code).first() != nil {
-            throw HTTPFailure(400, "Plan code already exists")
+            throw HTTPFailure(400, Self.codeTaken)
         }
         let plan = Plan(
             name: name.trimmingCharacters(in: .whitespaces), code: code, priceCents: price,
@@ -30,7 +34,7 @@ struct PlanAdminHandlers: Sendable {
         do {
             try await plan.create(on: database.database)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw HTTPFailure(400, "Plan code already exists")
+            throw HTTPFailure(400, Self.codeTaken)
         }
         try await audit.record("plan.create", target: plan.id, request: request, after: Self.summary(plan))
         return .json(201, PlanResponse(plan))
@@ -60,7 +64,7 @@ struct PlanAdminHandlers: Sendable {
     /// Soft delete: the plan becomes inactive and its Stripe product is archived.
     func delete(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let plan = try await find(request)
-        guard plan.isActive else { throw HTTPFailure(400, "Plan is already deleted") }
+        guard plan.isActive else { throw HTTPFailure(400, "Plan already deleted.") }
         plan.isActive = false
         try await catalog.update(plan, priceChanged: false, productChanged: true)
         try await plan.save(on: database.database)
@@ -75,7 +79,7 @@ struct PlanAdminHandlers: Sendable {
     private func find(_ request: ServiceRequest) async throws -> Plan {
         guard let id = request.pathParameters["plan_id"].flatMap(UUID.init(uuidString:)),
             let plan = try await Plan.find(id, on: database.database)
-        else { throw HTTPFailure(404, "Plan not found") }
+        else { throw HTTPFailure(404, Self.notFound) }
         return plan
     }
 }

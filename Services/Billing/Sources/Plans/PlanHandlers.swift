@@ -20,7 +20,7 @@ struct PlanHandlers: Sendable {
     func get(_ request: ServiceRequest) async throws -> ServiceResponse {
         guard let id = request.pathParameters["plan_id"].flatMap(UUID.init(uuidString:)),
             let plan = try await Plan.find(id, on: database.database)
-        else { throw HTTPFailure(404, "Plan not found") }
+        else { throw HTTPFailure(404, PlanAdminHandlers.notFound) }
         return .json(200, PlanResponse(plan))
     }
 }

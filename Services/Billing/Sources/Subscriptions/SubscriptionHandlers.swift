@@ -41,16 +41,16 @@ struct SubscriptionHandlers: Sendable {
     /// `GET /billing/subscriptions/me`: the subscription that gives access now.
     func me(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         _ = try await accounts.verifiedAccount(principal)
-        let current = try await currentSubscription(principal.userID)
+        let current = try await currentSubscription(principal.userID, otherwise: Self.noSubscription)
         return .json(200, SubscriptionResponse(current, plan: try await Plan.find(current.planID, on: database.database)))
     }
 
     /// `POST /billing/subscriptions/subscribe` → 201 `{checkout_url}`.
     func subscribe(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let account = try await accounts.verifiedAccount(principal)
-        let plan = try await activePlan(try request.decode(PlanChoice.self).planCode)
+        let plan = try await activePlan(try request.decode(PlanChoice.self).planCode, otherwise: "No active plan found for this code.")
         if try await subscriptionWithAccess(principal.userID) != nil {
-            throw HTTPFailure(400, "User already has an active subscription")
+            throw HTTPFailure(400, "User already has an active subscription.")
         }
         let url = try await checkout(account: account, plan: plan, upgradeFrom: nil)
         try await audit.record("subscription.checkout", target: principal.userID, request: request, after: "plan=\(plan.code)")
@@ -62,9 +62,9 @@ struct SubscriptionHandlers: Sendable {
     func upgrade(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let account = try await accounts.verifiedAccount(principal)
         let choice = try request.decode(PlanChoice.self)
-        let current = try await currentSubscription(principal.userID)
-        let plan = try await activePlan(choice.planCode)
-        if plan.id == current.planID { throw HTTPFailure(400, "Already subscribed to this plan") }
+        let current = try await currentSubscription(principal.userID, otherwise: "No active subscription to upgrade.")
+        let plan = try await activePlan(choice.planCode, otherwise: Self.planNotFound)
+        if plan.id == current.planID { throw HTTPFailure(400, Self.samePlan) }
         let url = try await checkout(account: account, plan: plan, upgradeFrom: current.id)
         try await audit.record("subscription.upgrade_checkout", target: principal.userID, request: request, after: "plan=\(plan.code)")
         return .json(200, CheckoutAnswer(checkoutURL: url))
@@ -73,8 +73,10 @@ struct SubscriptionHandlers: Sendable {
     /// `POST /billing/subscriptions/cancel`: access stays until the period ends.
     func cancel(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         _ = try await accounts.verifiedAccount(principal)
-        let current = try await currentSubscription(principal.userID)
-        if current.cancelAtPeriodEnd { throw HTTPFailure(400, "Subscription is already set to cancel") }
+        let current = try await currentSubscription(principal.userID, otherwise: Self.noSubscription)
+        if current.cancelAtPeriodEnd {
+            throw HTTPFailure(400, "Subscription is already set to cancel at the end of the billing period.")
+        }
         try await audit.record(
             "subscription.cancel", target: principal.userID, request: request, before: "cancel_at_period_end=false",
             after: "cancel_at_period_end=true")
@@ -84,7 +86,7 @@ struct SubscriptionHandlers: Sendable {
     /// `POST /billing/subscriptions/resume`: undoes a scheduled cancellation.
     func resume(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         _ = try await accounts.verifiedAccount(principal)
-        let current = try await currentSubscription(principal.userID)
+        let current = try await currentSubscription(principal.userID, otherwise: Self.noSubscription)
         if !current.cancelAtPeriodEnd { throw HTTPFailure(400, "Subscription is not set to cancel") }
         try await audit.record(
             "subscription.resume", target: principal.userID, request: request, before: "cancel_at_period_end=true",
@@ -97,9 +99,9 @@ struct SubscriptionHandlers: Sendable {
     func changePlan(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         _ = try await accounts.verifiedAccount(principal)
         let choice = try request.decode(PlanChoice.self)
-        let current = try await currentSubscription(principal.userID)
-        let plan = try await activePlan(choice.planCode)
-        if plan.id == current.planID { throw HTTPFailure(400, "Already subscribed to this plan") }
+        let current = try await currentSubscription(principal.userID, otherwise: Self.noSubscription)
+        let plan = try await activePlan(choice.planCode, otherwise: Self.planNotFound)
+        if plan.id == current.planID { throw HTTPFailure(400, Self.samePlan) }
         guard let stripe, let stripeID = current.providerSubscriptionID, let itemID = current.providerItemID else {
             throw HTTPFailure(400, "This subscription cannot change plan in place")
         }
@@ -177,16 +179,21 @@ struct SubscriptionHandlers: Sendable {
         }
     }
 
-    private func activePlan(_ code: String) async throws -> Plan {
+    // The starter's words.
+    static let noSubscription = "No active subscription found for this user."
+    static let planNotFound = "Plan not found."
+    static let samePlan = "You are already on this plan."
+
+    /// The active plan with this code, or 404 with `otherwise`.
+    private func activePlan(_ code: String, otherwise detail: String) async throws -> Plan {
         guard let plan = try await Plan.query(on: database.database).filter(\.$code == code).filter(\.$isActive == true).first()
-        else { throw HTTPFailure(404, "Plan not found") }
+        else { throw HTTPFailure(404, detail) }
         return plan
     }
 
-    private func currentSubscription(_ userID: UUID) async throws -> Subscription {
-        guard let current = try await subscriptionWithAccess(userID) else {
-            throw HTTPFailure(404, "No active subscription")
-        }
+    /// The subscription giving access now, or 404 with `otherwise`.
+    private func currentSubscription(_ userID: UUID, otherwise detail: String) async throws -> Subscription {
+        guard let current = try await subscriptionWithAccess(userID) else { throw HTTPFailure(404, detail) }
         return current
     }
 

@@ -205,8 +205,7 @@ public struct GatewayResponder: HTTPResponder {
         } catch {
             logger.debug("token refused", metadata: ["reason": "\(error)"])
             challenge[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
-            let detail = error == .revoked ? "Token has been revoked" : "Invalid or expired token"
-            return .failure(ResponseFailure(ErrorResponse.make(401, detail, headers: challenge)))
+            return .failure(ResponseFailure(ErrorResponse.make(401, error.detail, headers: challenge)))
         }
     }
 
