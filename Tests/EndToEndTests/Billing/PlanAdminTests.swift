@@ -93,4 +93,20 @@ struct PlanAdminTests {
     static func productID(_ stripe: StripeStandIn) throws -> String {
         try #require(stripe.productIDs().first)
     }
+
+    @Test("a price Stripe refuses leaves nothing behind: no plan here, and the product made for it is archived")
+    func refusedPrice() async throws {
+        try await BillingTestKit.with { system, stripe in
+            let admin = try await BillingTestKit.adminToken(system)
+            stripe.injectFailures([.init(status: 400, code: "parameter_invalid_integer", path: "/v1/prices")])
+            let refused = try await BillingTestKit.send(
+                system, .post, "/billing/plans",
+                json: ["name": "Gold", "code": "gold", "price_cents": 5000, "billing_period": "monthly"], token: admin)
+            #expect(refused.status == 502, "\(refused.text)")
+            #expect(!(try await system.client.get("/billing/plans").jsonArray.contains { $0["code"] as? String == "gold" }))
+            let products = stripe.productIDs()
+            #expect(products.count == 1, "the product made before the price was refused")
+            #expect(products.allSatisfy { stripe.product($0)?.active == false }, "archived")
+        }
+    }
 }

@@ -40,11 +40,14 @@ public final class StripeStandIn: Sendable {
         public let status: Int
         public let code: String?
         public let shouldRetry: Bool?
+        /// Only a request to this path fails (nil: the next request, whatever its path).
+        public let path: String?
 
-        public init(status: Int, code: String? = nil, shouldRetry: Bool? = nil) {
+        public init(status: Int, code: String? = nil, shouldRetry: Bool? = nil, path: String? = nil) {
             self.status = status
             self.code = code
             self.shouldRetry = shouldRetry
+            self.path = path
         }
     }
 
@@ -82,8 +85,8 @@ public final class StripeStandIn: Sendable {
             guard request.headers[.authorization] == "Bearer \(Self.secretKey)" else {
                 return (Self.error(401, "invalid_request_error", nil, "Invalid API Key provided: sk_test_****"), [])
             }
-            if !state.injectedFailures.isEmpty {
-                let failure = state.injectedFailures.removeFirst()
+            if let index = state.injectedFailures.firstIndex(where: { $0.path == nil || $0.path == path }) {
+                let failure = state.injectedFailures.remove(at: index)
                 var answer = Self.error(failure.status, failure.status == 429 ? "invalid_request_error" : "api_error", failure.code, "Injected failure")
                 if let retry = failure.shouldRetry { answer.headers["Stripe-Should-Retry"] = retry ? "true" : "false" }
                 return (answer, [])

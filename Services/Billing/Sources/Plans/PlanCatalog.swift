@@ -11,17 +11,23 @@ struct PlanCatalog: Sendable {
     /// Nil when Stripe is not configured: plans then live only here.
     let stripe: StripeCalls?
 
-    /// Gives a new plan its Product and Price.
+    /// Gives a new plan its Product and Price. If Stripe refuses the price, the product made for it
+    /// is archived, so a refused plan leaves nothing behind at Stripe.
     func prepare(_ plan: Plan) async throws {
         guard let stripe, let id = plan.id else { return }
         try await StripeError.answeringClient("Stripe refused the change") {
             let product = try await stripe.createProduct(planID: id, name: plan.name)
-            let price = try await stripe.createPrice(
-                planID: id, productID: product, previousPriceID: nil, amount: plan.priceCents, currency: plan.currency,
-                period: plan.billingPeriod)
-            try await stripe.setDefaultPrice(productID: product, priceID: price)
-            plan.stripeProductID = product
-            plan.stripePriceID = price
+            do {
+                let price = try await stripe.createPrice(
+                    planID: id, productID: product, previousPriceID: nil, amount: plan.priceCents, currency: plan.currency,
+                    period: plan.billingPeriod)
+                try await stripe.setDefaultPrice(productID: product, priceID: price)
+                plan.stripeProductID = product
+                plan.stripePriceID = price
+            } catch {
+                try? await stripe.updateProduct(product, name: plan.name, active: false)
+                throw error
+            }
         }
     }
 
