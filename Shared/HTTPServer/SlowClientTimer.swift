@@ -19,7 +19,7 @@ final class SlowClientTimer: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private let timeouts: HTTPTimeouts
-    private(set) var phase = Phase.readingHead
+    private var phase = Phase.readingHead
     private var deadline: Scheduled<Void>?
     private var context: ChannelHandlerContext?
 

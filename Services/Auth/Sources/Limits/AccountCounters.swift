@@ -30,14 +30,6 @@ struct AccountCounters: Sendable {
             """).first(decoding: Count.self)?.count ?? 1
     }
 
-    /// The count in the current window, without counting.
-    func current(_ key: String, window: Duration, now: Date = Date()) async throws -> Int {
-        let windowStart = now.addingTimeInterval(-TimeInterval(window.components.seconds))
-        return try await database.sql.select().column("count").from(Self.schema)
-            .where("counter_key", .equal, key).where("window_started_at", .greaterThan, windowStart)
-            .first(decoding: Count.self)?.count ?? 0
-    }
-
     /// Takes back one count (it turned out not to be what is counted).
     func decrement(_ key: String) async throws {
         try await database.sql.update(Self.schema).set("count", to: SQLRaw("count - 1"))
@@ -48,7 +40,8 @@ struct AccountCounters: Sendable {
         try await database.sql.delete(from: Self.schema).where("counter_key", .equal, key).run()
     }
 
-    /// Keys, one place for their spelling.
+    // Keys, one place for their spelling.
+
     /// By the account's email, as the sign-in throttle keys it, so a password sign-in reads it in the
     /// statement that reads the account (`SignInLookup`).
     static func codeGuesses(email: String) -> String { "code-guesses:" + LoginThrottle.key(for: email) }
