@@ -66,7 +66,7 @@ public enum BusPermissions {
 
     /// The routed subjects a service answers (nil: every service's, which only gateways may send to).
     private static func routes(of service: ServiceName?, _ subjects: Subjects) -> [String] {
-        RouteSubject.all.sorted().filter { relative in
+        Endpoint.all.map(\.subject).sorted().filter { relative in
             guard let service else { return true }
             return relative.hasPrefix(service.rawValue + ".")
         }.map(subjects.route)

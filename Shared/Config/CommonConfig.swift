@@ -33,6 +33,9 @@ public struct CommonConfig: Sendable, Equatable {
     public var publicURL: String
     /// `TOLLGATE_PRODUCT_NAME`: what emails call the product, and a word no password may contain.
     public var productName: String = "Tollgate"
+    /// `TOLLGATE_MAX_REQUESTS_IN_FLIGHT`: how many HTTP requests one service instance works on at once; more
+    /// are answered 503 at once rather than queued without bound.
+    public var maxRequestsInFlight: Int = 512
 
     public init(
         natsURL: String, prefix: String, dataDirectory: String, environment: Environment, logLevel: String,
@@ -78,6 +81,7 @@ public struct CommonConfig: Sendable, Equatable {
             natsCLISeed: reader.secret("TOLLGATE_NATS_CLI_SEED", defaultFile: nil),
             natsCAFile: caFile)
         config.productName = reader.string("TOLLGATE_PRODUCT_NAME", default: "Tollgate")
+        config.maxRequestsInFlight = reader.int("TOLLGATE_MAX_REQUESTS_IN_FLIGHT", default: 512, in: 1...100_000)
         config.jwtIssuer = reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate")
         config.jwtAudience = reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate")
         config.emailPublicKey = reader.secret("TOLLGATE_EMAIL_PUBLIC_KEY", defaultFile: layout.emailPublicKey)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TollgateContracts
 
 #if canImport(Glibc)
     import Glibc
@@ -31,9 +32,20 @@ final class HashingThreads: Sendable {
         }
     }
 
+    /// Runs `body` on a hashing thread. A job whose request deadline (`RequestDeadline.current` when
+    /// it was queued) has passed by the time a thread takes it is not run: it throws `DeadlinePassed`.
     func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            jobs.withLock { $0.append { continuation.resume(with: Result { try body() }) } }
+        let deadline = RequestDeadline.current
+        return try await withCheckedThrowingContinuation { continuation in
+            jobs.withLock {
+                $0.append {
+                    continuation.resume(
+                        with: Result {
+                            try RequestDeadline.$current.withValue(deadline) { try RequestDeadline.check() }
+                            return try body()
+                        })
+                }
+            }
             waiting.signal()
         }
     }

@@ -2,6 +2,7 @@ import CArgon2
 import Crypto
 import Dispatch
 import Foundation
+import TollgateContracts
 
 /// Argon2id password hashing through libargon2, with PHC strings.
 ///
@@ -24,14 +25,22 @@ public final class PasswordHasher: Sendable {
     }
 
     /// True when `password` matches the PHC string (any Argon2id parameters, including the Python starter's).
-    public func verify(_ password: String, against phc: String) async -> Bool {
+    /// Throws `DeadlinePassed` (only) when the request gave up before a hashing thread was free:
+    /// not a wrong password, so nothing counts it as one.
+    public func verify(_ password: String, against phc: String) async throws(DeadlinePassed) -> Bool {
         let bytes = Array(password.utf8)
-        return (try? await run { PasswordHasher.verifyNow(bytes, phc) }) ?? false
+        do {
+            return try await run { PasswordHasher.verifyNow(bytes, phc) }
+        } catch let late as DeadlinePassed {
+            throw late
+        } catch {
+            return false
+        }
     }
 
     /// Spends the time of one verification without an account, then answers false.
-    public func verifyAgainstDummy(_ password: String) async -> Bool {
-        _ = await verify(password, against: dummyHash)
+    public func verifyAgainstDummy(_ password: String) async throws(DeadlinePassed) -> Bool {
+        _ = try await verify(password, against: dummyHash)
         return false
     }
 

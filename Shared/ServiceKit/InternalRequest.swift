@@ -28,7 +28,7 @@ public struct InternalRequest: Sendable {
         } catch {
             throw unavailable
         }
-        switch reply.headers[EnvelopeHeader.status].flatMap(Int.init) {
+        switch ReplyEnvelope(natsHeaders: reply.headers)?.status {
         case 200:
             do { return try JSONCoding.decoder.decode(type, from: reply.payload) } catch { throw unavailable }
         case 404: return nil

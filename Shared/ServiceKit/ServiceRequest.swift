@@ -15,7 +15,7 @@ public struct ServiceRequest: Sendable {
     public let body: Data
     /// The access token the gateway forwarded (signed-in routes only); not yet believed.
     public let accessToken: String?
-    /// The caller, once the router has verified `accessToken` itself (`onAuthenticated`, `onAdmin`).
+    /// The caller, once the router has verified `accessToken` itself (`serve` of a signed-in endpoint).
     public private(set) var principal: Principal?
 
     public init(
@@ -36,22 +36,12 @@ public struct ServiceRequest: Sendable {
         self.principal = principal
     }
 
-    init(message: NatsMessage) {
-        let headers = message.headers
-        let parameters = headers[EnvelopeHeader.pathParameters].flatMap {
-            try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
-        }
+    init(envelope: RequestEnvelope, body: Data) {
         self.init(
-            method: headers[EnvelopeHeader.method] ?? "GET",
-            path: headers[EnvelopeHeader.path] ?? "/",
-            pathParameters: parameters ?? [:],
-            query: QueryString.parse(headers[EnvelopeHeader.query] ?? ""),
-            clientIP: headers[EnvelopeHeader.clientIP],
-            requestID: headers[EnvelopeHeader.requestID],
-            userAgent: headers[EnvelopeHeader.userAgent],
-            cookies: CookieHeader.parse(headers[EnvelopeHeader.cookie] ?? ""),
-            body: message.payload,
-            accessToken: headers[EnvelopeHeader.accessToken])
+            method: envelope.method, path: envelope.path, pathParameters: envelope.pathParameters,
+            query: QueryString.parse(envelope.query), clientIP: envelope.clientIP, requestID: envelope.requestID,
+            userAgent: envelope.userAgent, cookies: CookieHeader.parse(envelope.cookie ?? ""), body: body,
+            accessToken: envelope.accessToken)
     }
 
     /// This request with its caller proven.

@@ -47,10 +47,7 @@ public struct ServiceResponse: Sendable {
     }
 
     var natsHeaders: NatsHeaders {
-        var headers = NatsHeaders()
-        headers[EnvelopeHeader.status] = String(status)
-        for (name, value) in self.headers { headers.add(name, value) }
-        return headers
+        ReplyEnvelope(status: status, headers: headers).natsHeaders
     }
 }
 

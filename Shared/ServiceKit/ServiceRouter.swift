@@ -4,11 +4,14 @@ import ServiceLifecycle
 import TollgateContracts
 import TollgateMessaging
 
-/// Serves HTTP-over-NATS subjects for one service: `on(subject) { request in … return .json(200, x) }`.
-/// Every subject is subscribed in a queue group named after the service, so copies share the work;
-/// the service also answers its readiness ping.
+/// Serves one service's endpoints over NATS: `serve(AuthEndpoints.login) { request in … }`, each
+/// checked at the access level its declaration states, whatever the gateway did before. Every
+/// subject is subscribed in a queue group named after the service, so copies share the work; at
+/// most `maxInFlight` requests are worked on at once (more are answered 503 at once); a request
+/// whose gateway stopped waiting is dropped, not worked on. The service also answers its readiness ping.
 public final class ServiceRouter: Service, @unchecked Sendable {
     public typealias Handler = @Sendable (ServiceRequest) async throws -> ServiceResponse
+    public typealias SignedInHandler = @Sendable (ServiceRequest, Principal) async throws -> ServiceResponse
 
     private let connection: NatsConnection
     private let service: ServiceName
@@ -16,17 +19,20 @@ public final class ServiceRouter: Service, @unchecked Sendable {
     private let logger: Logger
     private let access: AccessCheck?
     private let isUnavailable: @Sendable (any Error) -> Bool
+    private let inFlight: InFlightLimit
     private var handlers: [(subject: String, handler: Handler)] = []
 
     /// Seconds a client is asked to wait when a dependency is unavailable.
     static let retryAfterSeconds = 5
+    /// Seconds a client is asked to wait when the service is full.
+    static let busyRetryAfterSeconds = 1
 
     /// `access`: how this service verifies the access tokens of signed-in routes itself (nil for a
     /// service that has none). `isUnavailable` recognises errors that mean a dependency (the
     /// database) cannot be reached now: those are answered 503 with `Retry-After`, not 500.
     public init(
         connection: NatsConnection, service: ServiceName, subjects: Subjects, logger: Logger, access: AccessCheck? = nil,
-        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
+        maxInFlight: Int = 512, isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
     ) {
         self.isUnavailable = isUnavailable
         self.connection = connection
@@ -34,36 +40,49 @@ public final class ServiceRouter: Service, @unchecked Sendable {
         self.subjects = subjects
         self.logger = logger
         self.access = access
+        self.inFlight = InFlightLimit(limit: maxInFlight)
         on(subjects.ping(service)) { [service] _ in
             .json(200, ["service": service.rawValue, "status": "ok"])
         }
     }
 
-    /// Adds a handler. Call before `run()`.
+    /// Serves a public endpoint. Call before `run()`.
+    public func serve(_ endpoint: Endpoint, _ handler: @escaping Handler) {
+        precondition(endpoint.access == .public, "\(endpoint.path) is declared \(endpoint.access): its handler takes the caller")
+        on(subjects.subject(of: endpoint), handler)
+    }
+
+    /// Serves a signed-in endpoint: the handler runs only for a request whose access token this
+    /// service verified itself (signature, expiry, revocations) and, for an `admin` endpoint, whose
+    /// `admin` role has not been withdrawn since the token was issued.
+    public func serve(_ endpoint: Endpoint, _ handler: @escaping SignedInHandler) {
+        guard let access else { preconditionFailure("\(endpoint.path): a signed-in endpoint needs the router's AccessCheck") }
+        switch endpoint.access {
+        case .public:
+            preconditionFailure("\(endpoint.path) is declared public: its handler cannot take a caller")
+        case .user:
+            on(subjects.subject(of: endpoint)) { request in
+                let principal = try await access.principal(of: request)
+                return try await handler(request.proven(as: principal), principal)
+            }
+        case .admin:
+            on(subjects.subject(of: endpoint)) { request in
+                let principal = try await access.administrator(of: request)
+                return try await handler(request.proven(as: principal), principal)
+            }
+        }
+    }
+
+    /// Adds a handler for an internal subject (services asking each other). Call before `run()`.
     public func on(_ subject: String, _ handler: @escaping Handler) {
         handlers.append((subject, handler))
     }
 
-    /// Adds a handler for a signed-in route: it runs only for a request whose access token this
-    /// service verified itself (signature, expiry, revocations), and receives its principal.
-    public func onAuthenticated(
-        _ subject: String, _ handler: @escaping @Sendable (ServiceRequest, Principal) async throws -> ServiceResponse
-    ) {
+    /// Adds a handler for an internal subject whose requests carry a user's access token.
+    public func onAuthenticated(_ subject: String, _ handler: @escaping SignedInHandler) {
         guard let access else { preconditionFailure("\(subject): a signed-in route needs the router's AccessCheck") }
         on(subject) { request in
             let principal = try await access.principal(of: request)
-            return try await handler(request.proven(as: principal), principal)
-        }
-    }
-
-    /// Adds a handler for an administrators' route: as `onAuthenticated`, and the token's `admin`
-    /// role must not have been withdrawn since it was issued.
-    public func onAdmin(
-        _ subject: String, _ handler: @escaping @Sendable (ServiceRequest, Principal) async throws -> ServiceResponse
-    ) {
-        guard let access else { preconditionFailure("\(subject): an admin route needs the router's AccessCheck") }
-        on(subject) { request in
-            let principal = try await access.administrator(of: request)
             return try await handler(request.proven(as: principal), principal)
         }
     }
@@ -79,7 +98,14 @@ public final class ServiceRouter: Service, @unchecked Sendable {
                     group.addTask { [self] in
                         await withDiscardingTaskGroup { requests in
                             for await message in subscription {
-                                requests.addTask { await self.handle(message, with: handler) }
+                                guard inFlight.enter() else {
+                                    reply(to: message, with: Self.busy)
+                                    continue
+                                }
+                                requests.addTask {
+                                    await self.handle(message, with: handler)
+                                    self.inFlight.leave()
+                                }
                             }
                         }
                     }
@@ -90,13 +116,24 @@ public final class ServiceRouter: Service, @unchecked Sendable {
         }
     }
 
+    static let busy = ServiceResponse.error(503, "Service is busy; retry later")
+        .adding(header: "Retry-After", String(busyRetryAfterSeconds))
+
     /// Runs one handler and replies; never throws, so one bad request cannot stop the service.
-    func handle(_ message: NatsMessage, with handler: Handler) async {
-        guard let replyTo = message.replyTo else { return }
-        let request = ServiceRequest(message: message)
+    func handle(_ message: NatsMessage, with handler: Handler, now: ContinuousClock.Instant = .now) async {
+        guard message.replyTo != nil else { return }
+        let envelope = RequestEnvelope(natsHeaders: message.headers)
+        let request = ServiceRequest(envelope: envelope, body: message.payload)
+        let deadline = envelope.budget.map { now + $0 }
+        if let deadline, now >= deadline { return }
         let response: ServiceResponse
         do {
-            response = try await handler(request)
+            response = try await RequestDeadline.$current.withValue(deadline) { try await handler(request) }
+        } catch is DeadlinePassed {
+            logger.info(
+                "dropped a request its caller stopped waiting for",
+                metadata: ["subject": "\(message.subject)", "request_id": "\(request.requestID ?? "-")"])
+            return
         } catch let failure as HTTPFailure {
             var reply = ServiceResponse.error(failure.status, failure.detail)
             reply.headers += failure.headers
@@ -115,6 +152,11 @@ public final class ServiceRouter: Service, @unchecked Sendable {
                 metadata: ["subject": "\(message.subject)", "error": "\(error)", "request_id": "\(request.requestID ?? "-")"])
             response = .error(500, "Internal server error")
         }
+        reply(to: message, with: response)
+    }
+
+    private func reply(to message: NatsMessage, with response: ServiceResponse) {
+        guard let replyTo = message.replyTo else { return }
         do {
             try connection.publish(replyTo, payload: response.body, headers: response.natsHeaders)
         } catch {

@@ -70,9 +70,9 @@ struct BusSecurityTests {
             // The Notifier asks Auth for the user list; Webhook sends a reset email; Auth reads the EMAIL stream.
             let notifier = try await system.connect(as: .notifier)
             await #expect(throws: NatsError.self) {
-                try await notifier.request(subjects.adminUsersList, timeout: .milliseconds(500))
+                try await notifier.request(subjects.subject(of: AuthEndpoints.adminUsersList), timeout: .milliseconds(500))
             }
-            _ = try await Self.refused(notifier, subjects.adminUsersList)
+            _ = try await Self.refused(notifier, subjects.subject(of: AuthEndpoints.adminUsersList))
             let webhook = try await system.connect(as: .webhook)
             try webhook.publish(subjects.email(.resetPassword), payload: Data("{}".utf8))
             _ = try await Self.refused(webhook, subjects.email(.resetPassword))
@@ -100,41 +100,39 @@ struct BusSecurityTests {
             let gateway = try await system.connect(as: .gateway)
 
             func ask(_ subject: String, token: String? = nil) async throws -> (Int, String) {
-                var headers = NatsHeaders()
-                headers.add(EnvelopeHeader.method, "GET")
+                var headers = RequestEnvelope(method: "GET", path: "/", accessToken: token).natsHeaders
                 // What the gateway used to send, and an attacker would: "trust me, this is the admin".
                 headers.add("Tollgate-Principal-User", adminID)
                 headers.add("Tollgate-Principal-Session", UUID().uuidString.lowercased())
                 headers.add("Tollgate-Principal-Role", "admin")
-                if let token { headers.add(EnvelopeHeader.accessToken, token) }
                 let reply = try await gateway.request(subject, headers: headers, timeout: .seconds(5))
-                return (reply.headers[EnvelopeHeader.status].flatMap(Int.init) ?? 0, String(decoding: reply.payload, as: UTF8.self))
+                return (ReplyEnvelope(natsHeaders: reply.headers)?.status ?? 0, String(decoding: reply.payload, as: UTF8.self))
             }
 
-            for subject in [system.subjects.adminUsersList, system.subjects.authMe, system.subjects.billingSubscriptionMe,
-                system.subjects.billingAdminPayments]
+            for subject in [system.subjects.subject(of: AuthEndpoints.adminUsersList), system.subjects.subject(of: AuthEndpoints.me), system.subjects.subject(of: BillingEndpoints.subscriptionMe),
+                system.subjects.subject(of: BillingEndpoints.adminPayments)]
             {
                 let (status, body) = try await ask(subject)
                 #expect(status == 401, "\(subject): \(body)")
                 #expect(!body.contains("admin@example.com"))
             }
-            let (forged, _) = try await ask(system.subjects.adminUsersList, token: "not.a.token")
+            let (forged, _) = try await ask(system.subjects.subject(of: AuthEndpoints.adminUsersList), token: "not.a.token")
             #expect(forged == 401)
             // A real user's token opens that user's routes, and admin routes stay shut to it.
-            let (mine, body) = try await ask(system.subjects.authMe, token: user.token)
+            let (mine, body) = try await ask(system.subjects.subject(of: AuthEndpoints.me), token: user.token)
             #expect(mine == 200 && body.contains("plain@example.com"), "\(body)")
-            let (denied, deniedBody) = try await ask(system.subjects.adminUsersList, token: user.token)
+            let (denied, deniedBody) = try await ask(system.subjects.subject(of: AuthEndpoints.adminUsersList), token: user.token)
             #expect(denied == 403, "\(deniedBody)")
-            let (billingDenied, _) = try await ask(system.subjects.billingAdminPayments, token: user.token)
+            let (billingDenied, _) = try await ask(system.subjects.subject(of: BillingEndpoints.adminPayments), token: user.token)
             #expect(billingDenied == 403)
-            let (allowed, list) = try await ask(system.subjects.adminUsersList, token: admin)
+            let (allowed, list) = try await ask(system.subjects.subject(of: AuthEndpoints.adminUsersList), token: admin)
             #expect(allowed == 200 && list.contains("plain@example.com"))
             // A logged-out token is refused by the service too, not only by the gateway.
             let logout = try await system.client.send(
                 .post, "/logout", headers: ["Authorization": "Bearer \(user.token)", "Content-Type": "application/json"])
             #expect(logout.status < 300, "\(logout.text)")
             _ = try await eventually("the service refuses the revoked token") {
-                try await ask(system.subjects.authMe, token: user.token).0 == 401 ? true : nil
+                try await ask(system.subjects.subject(of: AuthEndpoints.me), token: user.token).0 == 401 ? true : nil
             }
             await gateway.drain()
         }

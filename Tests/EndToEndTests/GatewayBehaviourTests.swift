@@ -46,7 +46,7 @@ struct GatewayBehaviourTests {
         var options = TestSystem.Options()
         options.extraPolicies["tiny"] = RoutesFile.Policy(limit: 3, windowSeconds: 60, key: .ip)
         options.extraRoutes = [
-            RoutesFile.Route(method: "GET", path: "/limited/plans", subject: "billing.plans.list", auth: .none, rateLimit: "tiny")
+            RoutesFile.Route(method: "GET", path: "/limited/plans", subject: "billing.plans.list", auth: .public, rateLimit: "tiny")
         ]
         try await TestSystem.with(options) { system in
             for expectedRemaining in [2, 1, 0] {
@@ -63,6 +63,25 @@ struct GatewayBehaviourTests {
             #expect(refused.json["detail"] != nil)
             // Other routes have their own counters.
             #expect(try await system.client.get("/billing/plans").status == 200)
+        }
+    }
+
+    @Test("an operator's override gives a declared route a plan tier and a stricter policy, and leaves the others as declared")
+    func overrides() async throws {
+        var options = TestSystem.Options()
+        options.extraPolicies["tiny"] = RoutesFile.Policy(limit: 2, windowSeconds: 60, key: .principal)
+        options.overrides["GET /me/identities"] = RoutesFile.Override(tier: 1)
+        options.overrides["GET /sessions"] = RoutesFile.Override(rateLimit: "tiny")
+        try await TestSystem.with(options) { system in
+            let user = try await SessionTests.signIn(system, "olive")
+            let gated = try await system.client.get("/me/identities", token: user.token)
+            #expect(gated.status == 402)
+            #expect(gated.json["detail"] as? String == "This feature needs an active subscription")
+            #expect(try await system.client.get("/me", token: user.token).status == 200)
+            for _ in 0..<2 { #expect(try await system.client.get("/sessions", token: user.token).status == 200) }
+            let limited = try await system.client.get("/sessions", token: user.token)
+            #expect(limited.status == 429)
+            #expect(limited.header("RateLimit-Policy") == "2;w=60")
         }
     }
 
@@ -85,7 +104,7 @@ struct GatewayBehaviourTests {
     func serviceTooSlow() async throws {
         var options = TestSystem.Options()
         options.extraRoutes = [
-            RoutesFile.Route(method: "GET", path: "/slow", subject: "test.slow", auth: .none, timeoutSeconds: 0.3)
+            RoutesFile.Route(method: "GET", path: "/slow", subject: "test.slow", auth: .public, timeoutSeconds: 0.3)
         ]
         try await TestSystem.with(options) { system in
             // Something listens (so not 503) but never replies.

@@ -19,7 +19,7 @@ struct RouteTableTests {
 
     @Test("first matching route wins; parameters are bound and percent-decoded")
     func matching() throws {
-        let table = try RouteTable(file: RoutesFile.parse(Self.yaml), subjectPrefix: "tg")
+        let table = try RouteTable(file: RoutesFile.parse(Self.yaml), endpoints: [], subjectPrefix: "tg")
         guard case .found(let me, let none) = table.match(method: "GET", path: "/billing/subscriptions/me") else {
             Issue.record("no match")
             return
@@ -32,7 +32,7 @@ struct RouteTableTests {
             return
         }
         #expect(one.subject == "tg.billing.one")
-        #expect(one.auth == .admin)
+        #expect(one.access == .admin)
         #expect(one.policy?.limit == 1)
         #expect(one.timeout == .seconds(2))
         #expect(parameters == ["id": "a b"])
@@ -42,7 +42,7 @@ struct RouteTableTests {
 
     @Test("unknown paths, wrong methods, trailing slashes and empty parameters")
     func misses() throws {
-        let table = try RouteTable(file: RoutesFile.parse(Self.yaml), subjectPrefix: "tg")
+        let table = try RouteTable(file: RoutesFile.parse(Self.yaml), endpoints: [], subjectPrefix: "tg")
         guard case .methodNotAllowed(let allowed) = table.match(method: "DELETE", path: "/login") else {
             Issue.record("expected 405")
             return
@@ -68,7 +68,7 @@ struct RouteTableTests {
               - { method: GET, path: /c, subject: c, auth: none, timeout_seconds: 0 }
             """
         do {
-            _ = try RouteTable(file: RoutesFile.parse(bad), subjectPrefix: "tg")
+            _ = try RouteTable(file: RoutesFile.parse(bad), endpoints: [], subjectPrefix: "tg")
             Issue.record("accepted a bad config")
         } catch let error as GatewayConfigError {
             #expect(error.message.contains("unknown rate_limit policy missing"))
@@ -80,14 +80,76 @@ struct RouteTableTests {
         }
     }
 
-    @Test("the shipped gateway.yaml loads and every subject it routes to is one a service answers")
+    @Test("the declared endpoints are routed with their access, policy and subject; the file overrides tier, timeout and policy")
+    func declaredEndpoints() throws {
+        let file = try RoutesFile.parse(
+            """
+            body_limit: 100
+            request_timeout_seconds: 2
+            policies:
+              credentials: { limit: 1, window_seconds: 10, key: ip+route }
+              authenticated: { limit: 5, window_seconds: 10, key: principal }
+              strict: { limit: 1, window_seconds: 60, key: principal }
+            overrides:
+              "GET /me": { tier: 2, timeout_seconds: 0.5, rate_limit: strict }
+            routes:
+              - { method: GET, path: /reports, subject: reports.list, auth: user, tier: 1 }
+            """)
+        let table = try RouteTable(file: file, endpoints: [AuthEndpoints.login, AuthEndpoints.me], subjectPrefix: "tg")
+        guard case .found(let login, _) = table.match(method: "POST", path: "/login"),
+            case .found(let me, _) = table.match(method: "GET", path: "/me"),
+            case .found(let reports, _) = table.match(method: "GET", path: "/reports")
+        else {
+            Issue.record("a route is missing")
+            return
+        }
+        #expect(login.subject == "tg.auth.login")
+        #expect(login.access == .public)
+        #expect(login.policy?.name == "credentials")
+        #expect(login.timeout == .seconds(2))
+        #expect(login.tier == nil)
+        #expect(me.access == .user)
+        #expect(me.tier == 2)
+        #expect(me.timeout == .milliseconds(500))
+        #expect(me.policy?.name == "strict")
+        #expect(reports.subject == "tg.reports.list")
+        #expect(reports.tier == 1)
+    }
+
+    @Test("an override of no declared route, a route added twice or a policy no file sets is refused")
+    func badOverrides() throws {
+        let file = try RoutesFile.parse(
+            """
+            body_limit: 100
+            request_timeout_seconds: 2
+            policies: {}
+            overrides:
+              "GET /nowhere": { tier: 1 }
+              "POST /login": { tier: 1 }
+            routes:
+              - { method: POST, path: /login, subject: auth.login, auth: none }
+            """)
+        do {
+            _ = try RouteTable(file: file, endpoints: [AuthEndpoints.login], subjectPrefix: "tg")
+            Issue.record("accepted a bad config")
+        } catch let error as GatewayConfigError {
+            #expect(error.message.contains("overrides.GET /nowhere: no declared route"))
+            #expect(error.message.contains("unknown rate_limit policy credentials"))
+            #expect(error.message.contains("tier needs auth user or admin"))
+            #expect(error.message.contains("POST /login is routed twice"))
+        }
+    }
+
+    @Test("the shipped gateway.yaml loads, sets every policy a declared endpoint names, and keeps the declared routes' order of specificity")
     func shippedConfig() throws {
         let file = try RoutesFile.load(path: TestSystem.repositoryRoot + "/gateway-config/gateway.yaml")
-        _ = try RouteTable(file: file, subjectPrefix: "tollgate")
-        #expect(!file.routes.isEmpty)
-        for route in file.routes {
-            #expect(RouteSubject.all.contains(route.subject), "\(route.subject) is not answered by any service")
+        let table = try RouteTable(file: file, subjectPrefix: "tollgate")
+        #expect(table.routes.count == Endpoint.all.count + file.routes.count)
+        for endpoint in Endpoint.all {
+            #expect(file.policies[endpoint.rateLimit] != nil, "\(endpoint.path): no policy \(endpoint.rateLimit)")
         }
-        #expect(file.routes.filter { $0.path == "/login" }.allSatisfy { $0.rateLimit == "credentials" })
+        #expect(Endpoint.all.filter { $0.path == "/login" }.allSatisfy { $0.rateLimit == "credentials" })
+        #expect(Set(Endpoint.all.map { "\($0.method) \($0.path)" }).count == Endpoint.all.count)
+        #expect(Set(Endpoint.all.map(\.subject)).count == Endpoint.all.count)
     }
 }

@@ -19,10 +19,10 @@ struct BusPermissionsTests {
 
     @Test("only gateways send to routed subjects, and only the owning service answers them")
     func routes() {
-        for relative in RouteSubject.all {
-            let subject = subjects.route(relative)
+        for endpoint in AuthEndpoints.all + BillingEndpoints.all {
+            let subject = subjects.subject(of: endpoint)
             #expect(publishers(of: subject) == [.gateway], "\(subject)")
-            #expect(subscribers(of: subject) == [relative.hasPrefix("auth.") ? .auth : .billing], "\(subject)")
+            #expect(subscribers(of: subject) == [endpoint.subject.hasPrefix("auth.") ? .auth : .billing], "\(subject)")
         }
     }
 

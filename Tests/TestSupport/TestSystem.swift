@@ -23,6 +23,8 @@ import WebhookService
 public final class TestSystem: Sendable {
     public struct Options: Sendable {
         public var extraRoutes: [RoutesFile.Route] = []
+        /// gateway.yaml overrides of declared routes, by `"METHOD /path"`.
+        public var overrides: [String: RoutesFile.Override] = [:]
         public var extraPolicies: [String: RoutesFile.Policy] = [:]
         /// A nats-server the test controls (to stop and start it); by default each system gets its
         /// own, stopped with it.
@@ -270,6 +272,7 @@ public final class TestSystem: Sendable {
             }
         }
         file.routes += options.extraRoutes
+        file.overrides.merge(options.overrides) { _, new in new }
         file.policies.merge(options.extraPolicies) { _, new in new }
         return file
     }

@@ -20,7 +20,7 @@ public enum GatewayService {
         let entitlements = EntitlementState()
         let jetStream = try connection.jetStream()
         let cors = CorsPolicy(origins: routesFile.cors?.origins ?? [])
-        let responder = GatewayResponder(
+        let router = GatewayRouter(
             routes: routes,
             verifier: AccessTokenVerifier(state: tokens, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience),
             tiers: TierGate(state: entitlements),
@@ -35,9 +35,10 @@ public enum GatewayService {
             refreshCookieGuard: RefreshCookieGuard(cors: cors, publicURL: config.common.publicURL),
             securityHeaders: SecurityHeaders(publicURL: config.common.publicURL),
             adminRefusals: AdminRefusalReporter(connection: connection, subject: subjects.authAdminRefused, logger: logger),
-            logger: logger)
+            logger: logger
+        ).build()
         return Application(
-            responder: responder,
+            router: router,
             server: .guardedHTTP1(timeouts: config.timeouts),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             services: [

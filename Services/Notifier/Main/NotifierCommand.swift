@@ -72,7 +72,7 @@ struct NotifierCommand: AsyncParsableCommand {
                         FileHandle.standardError.write(Data("no Notifier answered (is it running?): \(error)\n".utf8))
                         Foundation.exit(1)
                     }
-                    let status = reply.headers[EnvelopeHeader.status].flatMap(Int.init) ?? 0
+                    let status = ReplyEnvelope(natsHeaders: reply.headers)?.status ?? 0
                     guard status == 200 else {
                         let detail = (try? JSONDecoder().decode(ErrorBody.self, from: reply.payload))?.detail ?? "status \(status)"
                         FileHandle.standardError.write(Data("\(detail)\n".utf8))

@@ -26,10 +26,10 @@ struct PasswordLogin: Sendable {
             throw AuthError.tooManyAttempts(retryAfterSeconds: wait)
         }
         guard let user, let hash = user.password_hash else {
-            _ = await hasher.verifyAgainstDummy(password)
+            _ = try await hasher.verifyAgainstDummy(password)
             try await fail(email, user: user, reason: user == nil ? "unknown_email" : "no_password", request)
         }
-        guard await hasher.verify(password, against: hash) else {
+        guard try await hasher.verify(password, against: hash) else {
             try await fail(email, user: user, reason: "wrong_password", request)
         }
         guard user.is_active else {

@@ -28,7 +28,7 @@ struct ChangePasswordHandler: Sendable {
         if let problem = passwords.problem(body.new_password, email: user.email, username: user.username) {
             throw ValidationFailure(field: "new_password", problem)
         }
-        guard let hash = user.passwordHash, await hasher.verify(body.old_password, against: hash) else {
+        guard let hash = user.passwordHash, try await hasher.verify(body.old_password, against: hash) else {
             throw HTTPFailure(403, "Old password isn't correct.")
         }
         let newHash = try await hasher.hash(body.new_password)

@@ -12,6 +12,8 @@ enum JSONContentType {
         return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
+    static let refusal = "Content-Type must be application/json"
+
     /// Methods whose requests may carry a body.
     static func takesBody(_ method: String) -> Bool {
         method == "POST" || method == "PUT" || method == "PATCH"

@@ -19,4 +19,21 @@ enum RequestID {
         }
         return String(decoding: text, as: UTF8.self)
     }
+
+    /// Keeps a well-formed incoming `X-Request-ID` (for tracing across systems), or makes one.
+    static func keepOrMake(_ header: String?) -> String {
+        if let header, (1...128).contains(header.utf8.count), header.utf8.allSatisfy(isAllowed) {
+            return header
+        }
+        return make()
+    }
+
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            true
+        default: false
+        }
+    }
 }

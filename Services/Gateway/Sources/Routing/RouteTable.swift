@@ -1,4 +1,5 @@
 import Foundation
+import TollgateContracts
 
 /// A route ready for matching.
 public struct GatewayRoute: Sendable {
@@ -11,7 +12,7 @@ public struct GatewayRoute: Sendable {
     public let path: String
     /// The full NATS subject (prefix included).
     public let subject: String
-    public let auth: AuthRequirement
+    public let access: Endpoint.Access
     public let policy: RateLimitPolicy?
     /// How long the gateway waits for the service's reply.
     public let timeout: Duration
@@ -20,6 +21,24 @@ public struct GatewayRoute: Sendable {
     /// Acts on the refresh cookie: cross-site requests are refused (`RefreshCookieGuard`).
     public let refreshCookie: Bool
     let segments: [Segment]
+    /// The names of the path's parameters, in order.
+    let parameterNames: [String]
+
+    init(
+        method: String, path: String, subject: String, access: Endpoint.Access, policy: RateLimitPolicy?,
+        timeout: Duration, tier: Int?, refreshCookie: Bool
+    ) {
+        self.method = method
+        self.path = path
+        self.subject = subject
+        self.access = access
+        self.policy = policy
+        self.timeout = timeout
+        self.tier = tier
+        self.refreshCookie = refreshCookie
+        segments = RouteTable.segments(of: path)
+        parameterNames = segments.compactMap { if case .parameter(let name) = $0 { name } else { nil } }
+    }
 }
 
 /// What a request's method and path lead to.
@@ -38,29 +57,59 @@ public struct RouteTable: Sendable {
         self.routes = routes
     }
 
-    /// Builds the table from the file, checking every route names a known policy and a valid path.
-    public init(file: RoutesFile, subjectPrefix: String) throws {
+    /// Builds the table from the services' declared endpoints, with the file's overrides, then the
+    /// file's own routes; checks every route names a known policy, a valid path and a unique
+    /// method and path, and every override a declared route.
+    public init(file: RoutesFile, endpoints: [Endpoint] = Endpoint.all, subjectPrefix: String) throws {
         var problems: [String] = []
-        let policies = file.policies.mapValues { RateLimitPolicy(name: "", from: $0) }
         var routes: [GatewayRoute] = []
-        for (index, route) in file.routes.enumerated() {
-            let where_ = "routes[\(index)] (\(route.method) \(route.path))"
-            let method = route.method.uppercased()
+        func add(
+            _ where_: String, method: String, path: String, subject: String, access: Endpoint.Access, rateLimit: String?,
+            timeoutSeconds: Double?, tier: Int?, refreshCookie: Bool
+        ) {
             if method.isEmpty || !method.allSatisfy({ $0.isLetter }) { problems.append("\(where_): bad method") }
-            guard route.path.hasPrefix("/") else {
+            guard path.hasPrefix("/") else {
                 problems.append("\(where_): path must start with /")
-                continue
+                return
+            }
+            if routes.contains(where: { $0.method == method && $0.path == path }) {
+                problems.append("\(where_): \(method) \(path) is routed twice")
             }
             var policy: RateLimitPolicy?
-            if let name = route.rateLimit {
-                if let found = policies[name] {
-                    policy = RateLimitPolicy(name: name, limit: found.limit, window: found.window, key: found.key)
+            if let name = rateLimit {
+                if let found = file.policies[name] {
+                    policy = RateLimitPolicy(name: name, from: found)
                 } else {
                     problems.append("\(where_): unknown rate_limit policy \(name)")
                 }
             }
-            let seconds = route.timeoutSeconds ?? file.requestTimeoutSeconds
+            let seconds = timeoutSeconds ?? file.requestTimeoutSeconds
             if !(0.05...300).contains(seconds) { problems.append("\(where_): timeout must be 0.05 to 300 seconds") }
+            if let tier {
+                if access == .public { problems.append("\(where_): tier needs auth user or admin") }
+                if tier < 1 { problems.append("\(where_): tier must be at least 1") }
+            }
+            routes.append(
+                GatewayRoute(
+                    method: method, path: path, subject: "\(subjectPrefix).\(subject)", access: access, policy: policy,
+                    timeout: .milliseconds(Int64(seconds * 1000)), tier: tier, refreshCookie: refreshCookie))
+        }
+
+        var overridden = Set<String>()
+        for endpoint in endpoints {
+            let key = "\(endpoint.method) \(endpoint.path)"
+            let override = file.overrides[key]
+            if override != nil { overridden.insert(key) }
+            add(
+                "overrides.\(key)", method: endpoint.method, path: endpoint.path, subject: endpoint.subject,
+                access: endpoint.access, rateLimit: override?.rateLimit ?? endpoint.rateLimit,
+                timeoutSeconds: override?.timeoutSeconds, tier: override?.tier, refreshCookie: endpoint.refreshCookie)
+        }
+        for key in file.overrides.keys.sorted() where !overridden.contains(key) {
+            problems.append("overrides.\(key): no declared route has this method and path")
+        }
+        for (index, route) in file.routes.enumerated() {
+            let where_ = "routes[\(index)] (\(route.method) \(route.path))"
             if route.subject.isEmpty || route.subject.contains(" ") || route.subject.contains("*") || route.subject.contains(">") {
                 problems.append("\(where_): subject must be a plain NATS subject")
             }
@@ -68,15 +117,10 @@ public struct RouteTable: Sendable {
             if route.subject.split(separator: ".").contains("internal") {
                 problems.append("\(where_): internal subjects cannot be routed")
             }
-            if let tier = route.tier {
-                if route.auth == .none { problems.append("\(where_): tier needs auth user or admin") }
-                if tier < 1 { problems.append("\(where_): tier must be at least 1") }
-            }
-            routes.append(
-                GatewayRoute(
-                    method: method, path: route.path, subject: "\(subjectPrefix).\(route.subject)", auth: route.auth,
-                    policy: policy, timeout: .milliseconds(Int64(seconds * 1000)), tier: route.tier,
-                    refreshCookie: route.refreshCookie ?? false, segments: RouteTable.segments(of: route.path)))
+            add(
+                where_, method: route.method.uppercased(), path: route.path, subject: route.subject, access: route.auth,
+                rateLimit: route.rateLimit, timeoutSeconds: route.timeoutSeconds, tier: route.tier,
+                refreshCookie: route.refreshCookie ?? false)
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }
         for (name, policy) in file.policies where policy.limit < 1 || policy.windowSeconds < 1 {

@@ -1,7 +1,10 @@
 import Foundation
+import TollgateContracts
 import Yams
 
-/// `gateway-config/gateway.yaml`, as written.
+/// `gateway-config/gateway.yaml`, as written: what an operator sets. The routes of Tollgate's own
+/// services are declared in code (`Endpoint.all`); this file sets their limits and may override a
+/// route's tier, timeout or policy, and may add routes of its own.
 public struct RoutesFile: Decodable, Sendable {
     public struct Cors: Decodable, Sendable {
         public var origins: [String]
@@ -24,11 +27,31 @@ public struct RoutesFile: Decodable, Sendable {
         }
     }
 
+    /// What an operator may change in a declared route (`"GET /me": { tier: 1 }`).
+    public struct Override: Decodable, Sendable {
+        public var tier: Int?
+        public var timeoutSeconds: Double?
+        public var rateLimit: String?
+
+        public init(tier: Int? = nil, timeoutSeconds: Double? = nil, rateLimit: String? = nil) {
+            self.tier = tier
+            self.timeoutSeconds = timeoutSeconds
+            self.rateLimit = rateLimit
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tier
+            case rateLimit = "rate_limit"
+            case timeoutSeconds = "timeout_seconds"
+        }
+    }
+
+    /// A route the file adds, to a subject some service on the bus answers.
     public struct Route: Decodable, Sendable {
         public var method: String
         public var path: String
         public var subject: String
-        public var auth: AuthRequirement
+        public var auth: Endpoint.Access
         public var rateLimit: String?
         /// Overrides the file's `request_timeout_seconds` for this route.
         public var timeoutSeconds: Double?
@@ -39,7 +62,7 @@ public struct RoutesFile: Decodable, Sendable {
         public var refreshCookie: Bool?
 
         public init(
-            method: String, path: String, subject: String, auth: AuthRequirement, rateLimit: String? = nil,
+            method: String, path: String, subject: String, auth: Endpoint.Access, rateLimit: String? = nil,
             timeoutSeconds: Double? = nil, tier: Int? = nil, refreshCookie: Bool? = nil
         ) {
             self.refreshCookie = refreshCookie
@@ -65,13 +88,26 @@ public struct RoutesFile: Decodable, Sendable {
     public var cors: Cors?
     public var trustedProxies: [String]?
     public var policies: [String: Policy]
-    public var routes: [Route]
+    /// By `"METHOD /path"` of a declared route.
+    public var overrides: [String: Override] = [:]
+    public var routes: [Route] = []
 
     enum CodingKeys: String, CodingKey {
-        case cors, policies, routes
+        case cors, policies, routes, overrides
         case bodyLimit = "body_limit"
         case requestTimeoutSeconds = "request_timeout_seconds"
         case trustedProxies = "trusted_proxies"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        bodyLimit = try container.decode(Int.self, forKey: .bodyLimit)
+        requestTimeoutSeconds = try container.decode(Double.self, forKey: .requestTimeoutSeconds)
+        cors = try container.decodeIfPresent(Cors.self, forKey: .cors)
+        trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies)
+        policies = try container.decode([String: Policy].self, forKey: .policies)
+        overrides = try container.decodeIfPresent([String: Override].self, forKey: .overrides) ?? [:]
+        routes = try container.decodeIfPresent([Route].self, forKey: .routes) ?? []
     }
 
     public static func load(path: String) throws -> RoutesFile {
@@ -95,8 +131,19 @@ public struct RoutesFile: Decodable, Sendable {
     }
 }
 
-public enum AuthRequirement: String, Decodable, Sendable {
-    case none, user, admin
+/// `auth: none` (or `public`), `user` or `admin`.
+extension Endpoint.Access: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        switch try container.decode(String.self) {
+        case "none", "public": self = .public
+        case "user": self = .user
+        case "admin": self = .admin
+        case let other:
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected none, user or admin, got \(other)")
+        }
+    }
 }
 
 public enum RateLimitKey: String, Decodable, Sendable {

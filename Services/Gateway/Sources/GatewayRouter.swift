@@ -1,0 +1,60 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TollgateHTTPServer
+import TollgateMessaging
+import TollgateServiceKit
+
+/// The gateway's Hummingbird router: one route per entry of the route table, each behind the
+/// middleware its declaration calls for, in this order: who is calling (`AuthenticationMiddleware`,
+/// then `AdminMiddleware` for the admin group), the plan tier, the rate limit, the refresh-cookie
+/// origin guard, the JSON content type; then `ServiceForwarder` reads the body and forwards it.
+struct GatewayRouter {
+    let routes: RouteTable
+    let verifier: AccessTokenVerifier
+    let tiers: TierGate
+    let limiter: RateLimiter
+    let connection: NatsConnection
+    let clientAddress: ClientAddress
+    let cors: CorsPolicy
+    let readiness: Readiness
+    let bodyLimit: Int
+    let refreshCookieGuard: RefreshCookieGuard
+    let securityHeaders: SecurityHeaders
+    let adminRefusals: AdminRefusalReporter
+    let logger: Logger
+
+    func build() -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(
+            middleware: ResponseHeadersMiddleware(clientAddress: clientAddress, cors: cors, securityHeaders: securityHeaders))
+        router.add(middleware: UnmatchedRequestMiddleware(routes: routes, cors: cors))
+        router.get("/healthz") { _, _ in JSONResponse.make(200, ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            let report = await readiness.check()
+            return JSONResponse.make(report.ready ? 200 : 503, report)
+        }
+
+        let signedIn = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier, logger: logger))
+        let administrators = signedIn.group().add(middleware: AdminMiddleware(verifier: verifier, refusals: adminRefusals))
+        for route in routes.routes {
+            let group: RouterGroup<GatewayRequestContext>
+            switch route.access {
+            case .public: group = router.group()
+            case .user: group = signedIn.group()
+            case .admin: group = administrators.group()
+            }
+            if let tier = route.tier { group.add(middleware: TierMiddleware(requiredTier: tier, gate: tiers)) }
+            if let policy = route.policy {
+                group.add(middleware: RateLimitMiddleware(policy: policy, limiter: limiter, routeKey: "\(route.method) \(route.path)"))
+            }
+            if route.refreshCookie { group.add(middleware: RefreshCookieMiddleware(guard_: refreshCookieGuard)) }
+            if JSONContentType.takesBody(route.method) { group.add(middleware: JSONContentTypeMiddleware()) }
+            group.on(
+                RouterPath(route.path), method: HTTPRequest.Method(route.method)!,
+                responder: ServiceForwarder(route: route, connection: connection, bodyLimit: bodyLimit, logger: logger))
+        }
+        return router
+    }
+}

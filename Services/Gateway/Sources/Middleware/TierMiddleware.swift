@@ -1,0 +1,18 @@
+import Hummingbird
+
+/// A route with a plan tier: 402 without an active subscription, 403 on a lower tier (`TierGate`).
+struct TierMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let requiredTier: Int
+    let gate: TierGate
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if let user = context.caller?.claims.sub, let refusal = gate.check(user: user, requiredTier: requiredTier) {
+            return ErrorResponse.make(refusal.status, refusal.detail)
+        }
+        return try await next(request, context)
+    }
+}
