@@ -46,14 +46,12 @@ struct RecentAccountsTests {
             // A change through Auth is announced: the next ask reads the account as it is now.
             let deactivated = try await system.client.send(.post, "/deactivate", headers: ["Authorization": "Bearer \(token)"])
             #expect(deactivated.status < 300, "\(deactivated.text)")
-            var fresh = try await accounts.account(userID)
-            let deadline = ContinuousClock.now + .seconds(3)
-            while fresh?.isActive != false, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-                fresh = try await accounts.account(userID)
+            let fresh = try await eventually("the announced change read", timeout: .seconds(3)) {
+                let account = try await accounts.account(userID)
+                return account?.isActive == false ? account : nil
             }
-            #expect(fresh?.isActive == false)
-            #expect(fresh?.username == "renamed")
+            #expect(fresh.isActive == false)
+            #expect(fresh.username == "renamed")
             await connection.drain()
         }
     }

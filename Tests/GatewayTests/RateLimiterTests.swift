@@ -1,23 +1,29 @@
 import Foundation
 import GatewayService
 import Testing
+import TollgateContracts
 
 @Suite("In-memory rate limiter")
 struct RateLimiterTests {
     @Test("limit requests per window and key, then refuse with the time left")
     func window() async throws {
-        let limiter = RateLimiter()
-        let policy = RateLimitPolicy(name: "p", limit: 2, window: .milliseconds(300), key: .ip)
+        let clock = TimeSource()
+        let limiter = RateLimiter(clock: clock)
+        let policy = RateLimitPolicy(name: "p", limit: 2, window: .seconds(60), key: .ip)
         #expect(limiter.check(policy: policy, key: "a").remaining == 1)
         #expect(limiter.check(policy: policy, key: "a").allowed)
         let refused = limiter.check(policy: policy, key: "a")
         #expect(refused.allowed == false)
         #expect(refused.remaining == 0)
-        #expect(refused.resetSeconds == 1)
+        #expect(refused.resetSeconds == 60)
         #expect(limiter.check(policy: policy, key: "b").allowed, "keys are separate")
         let other = RateLimitPolicy(name: "q", limit: 1, window: .seconds(60), key: .ip)
         #expect(limiter.check(policy: other, key: "a").allowed, "policies are separate")
-        try await Task.sleep(for: .milliseconds(350))
+        clock.advance(by: .seconds(59))
+        let late = limiter.check(policy: policy, key: "a")
+        #expect(late.allowed == false, "the window still holds")
+        #expect(late.resetSeconds == 1)
+        clock.advance(by: .seconds(1))
         #expect(limiter.check(policy: policy, key: "a").allowed, "a new window starts")
     }
 

@@ -54,6 +54,8 @@ public final class TestSystem: Sendable {
     }
     private let settings: [String: String]
     public let subjects: Subjects
+    /// The time the gateway and Auth read: a test moves it forward instead of sleeping.
+    public let clock = TimeSource()
     private let options: Options
     private let running = Mutex<[ServiceName: RunningService]>([:])
     private let ports = Mutex<[ServiceName: Int]>([:])
@@ -212,7 +214,8 @@ public final class TestSystem: Sendable {
         var cleanUp: @Sendable () async -> Void = {}
         switch service {
         case .auth:
-            let auth = try await AuthService.start(config: .from(environment), connection: connection, logger: logger)
+            let auth = try await AuthService.start(
+                config: .from(environment), connection: connection, logger: logger, clock: clock)
             services = auth.services
             cleanUp = { await auth.database.shutdown() }
         case .billing:
@@ -233,7 +236,7 @@ public final class TestSystem: Sendable {
             services = [
                 try GatewayService.makeApplication(
                     config: .from(environment), routesFile: try routesFile(), connection: connection, logger: logger,
-                    onServerRunning: reportPort)
+                    clock: clock, onServerRunning: reportPort)
             ]
         }
         let group = ServiceGroup(

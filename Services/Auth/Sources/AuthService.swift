@@ -19,8 +19,10 @@ public struct AuthService: Sendable {
     /// Every long-running part, for a ServiceGroup.
     public var services: [any Service] { [relay, userChanges, keyReloader, access.service, router] }
 
-    public static func start(config: AuthConfig, connection: NatsConnection, logger: Logger) async throws
-        -> AuthService
+    /// `clock`: the time the service reads (tests move their own forward).
+    public static func start(
+        config: AuthConfig, connection: NatsConnection, logger: Logger, clock: TimeSource = .system
+    ) async throws -> AuthService
     {
         let subjects = Subjects(prefix: config.common.prefix)
         let outbox = EmailOutbox(subjects: subjects, sealer: try config.common.emailSealer())
@@ -74,7 +76,7 @@ public struct AuthService: Sendable {
                     database: database, sessions: sessionStore, refreshTokenLifetime: config.refreshTokenLifetime,
                     grace: config.refreshReuseGrace),
                 sessions: sessionStore, revocations: revocations, tokens: tokens, database: database, answers: answers,
-                audit: audit, logger: logger)
+                audit: audit, clock: clock, logger: logger)
             let verificationHandlers = VerificationHandlers(verification: verification, users: users, relay: relay)
             let changePassword = ChangePasswordHandler(
                 database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit,

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import TollgateContracts
 import TollgateHTTPServer
 import TollgateMessaging
 import TollgateServiceKit
@@ -14,6 +15,7 @@ struct GatewayRouter {
     let routes: RouteTable
     let verifier: AccessTokenVerifier
     let tiers: TierGate
+    let clock: TimeSource
     let limiter: RateLimiter
     let connection: NatsConnection
     let clientAddress: ClientAddress
@@ -45,7 +47,7 @@ struct GatewayRouter {
             case .user: group = signedIn.group()
             case .admin: group = administrators.group()
             }
-            if let tier = route.tier { group.add(middleware: TierMiddleware(requiredTier: tier, gate: tiers)) }
+            if let tier = route.tier { group.add(middleware: TierMiddleware(requiredTier: tier, gate: tiers, clock: clock)) }
             if let policy = route.policy {
                 group.add(middleware: RateLimitMiddleware(policy: policy, limiter: limiter, routeKey: "\(route.method) \(route.path)"))
             }

@@ -12,7 +12,7 @@ public enum GatewayService {
     /// Builds the application. `onServerRunning` receives the bound port (useful with port 0).
     public static func makeApplication(
         config: GatewayConfig, routesFile: RoutesFile, connection: NatsConnection, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        clock: TimeSource = .system, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let subjects = Subjects(prefix: config.common.prefix)
         let routes = try RouteTable(file: routesFile, subjectPrefix: subjects.prefix)
@@ -24,7 +24,8 @@ public enum GatewayService {
             routes: routes,
             verifier: AccessTokenVerifier(state: tokens, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience),
             tiers: TierGate(state: entitlements),
-            limiter: RateLimiter(),
+            clock: clock,
+            limiter: RateLimiter(clock: clock),
             connection: connection,
             clientAddress: ClientAddress(trustedProxies: routesFile.trustedProxies ?? []),
             cors: cors,

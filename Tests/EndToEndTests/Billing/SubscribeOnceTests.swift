@@ -47,7 +47,7 @@ struct SubscribeOnceTests {
             let vip = try #require(try await Self.subscribe(system, joy, "vip").json["checkout_url"] as? String)
             #expect(pro != vip, "one open session per plan")
             let first = try await stripe.completeCheckout(pro)
-            try await Task.sleep(for: .milliseconds(1100))  // Stripe's timestamps are in seconds: make "later" unambiguous
+            stripe.clock.advance(by: .seconds(1))  // Stripe's timestamps are in seconds: make "later" unambiguous
             let second = try await stripe.completeCheckout(vip)
 
             _ = try await eventually("the second subscription canceled at Stripe") {
@@ -79,7 +79,7 @@ struct SubscribeOnceTests {
             stripe.holdDeliveries(true)
             let first = try await stripe.completeCheckout(pro)
             let held = stripe.events().count
-            try await Task.sleep(for: .milliseconds(1100))
+            stripe.clock.advance(by: .seconds(1))
             let second = try await stripe.completeCheckout(vip)
             let events = stripe.events()
             stripe.holdDeliveries(false)

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateContracts
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -15,6 +16,8 @@ public final class StripeStandIn: Sendable {
     public static let apiVersion = "2026-10-28.endive"
 
     let state = Mutex(StripeStandInState())
+    /// Stripe's time: a test moves it forward, as a Stripe test clock does.
+    public var clock: TimeSource { state.withLock { $0.clock } }
     private let server: LocalHTTPServer
     public var port: Int { server.port }
     public var url: String { "http://127.0.0.1:\(port)" }
@@ -193,7 +196,7 @@ public final class StripeStandIn: Sendable {
         var status = 0
         for attempt in 0..<attempts {
             let header = Self.signature(
-                for: event.body, secrets: secrets.withLock { $0 }, timestamp: timestamp ?? StripeStandInState.now)
+                for: event.body, secrets: secrets.withLock { $0 }, timestamp: timestamp ?? Int64(Date().timeIntervalSince1970))
             status = await WebhookDelivery.post(port: target.port, path: target.path, signature: header, body: event.body) ?? 0
             if (200..<300).contains(status) { return status }
             try? await Task.sleep(for: .milliseconds(100 * (1 << attempt)))

@@ -18,7 +18,7 @@ extension StripeStandIn {
             guard var session = state.sessions[sessionID], session.status == "open",
                 let price = state.prices[session.linePrice]
             else { throw StandInError(description: "no open checkout session \(sessionID)") }
-            let now = StripeStandInState.now
+            let now = state.now
             let customerID = session.customer ?? StripeStandInState.newID("cus_")
             if state.customers[customerID] == nil {
                 state.customers[customerID] = StandInCustomer(id: customerID, email: nil, name: nil, metadata: [:], created: now)
@@ -28,7 +28,7 @@ extension StripeStandIn {
                 id: StripeStandInState.newID("si_"), price: price, current_period_start: now,
                 current_period_end: now + state.periodSeconds, subscription: subscriptionID, created: now)
             let invoice = Self.paidInvoice(
-                subscriptionID: subscriptionID, customer: customerID, item: item, reason: "subscription_create",
+                at: state.now, subscriptionID: subscriptionID, customer: customerID, item: item, reason: "subscription_create",
                 metadata: session.subscriptionMetadata)
             let subscription = StandInSubscription(
                 id: subscriptionID, status: "active", customer: customerID,
@@ -46,10 +46,10 @@ extension StripeStandIn {
             state.subscriptions[subscriptionID] = subscription
             state.invoices[invoice.id] = invoice
             let events = [
-                Self.makeEvent(type: "customer.subscription.created", object: subscription, requestIdempotencyKey: nil),
-                Self.makeEvent(type: "invoice.paid", object: invoice, requestIdempotencyKey: nil),
-                Self.makeEvent(type: "invoice.payment_succeeded", object: invoice, requestIdempotencyKey: nil),
-                Self.makeEvent(type: "checkout.session.completed", object: session, requestIdempotencyKey: nil),
+                Self.makeEvent(type: "customer.subscription.created", object: subscription, requestIdempotencyKey: nil, created: state.now),
+                Self.makeEvent(type: "invoice.paid", object: invoice, requestIdempotencyKey: nil, created: state.now),
+                Self.makeEvent(type: "invoice.payment_succeeded", object: invoice, requestIdempotencyKey: nil, created: state.now),
+                Self.makeEvent(type: "checkout.session.completed", object: session, requestIdempotencyKey: nil, created: state.now),
             ]
             state.events += events
             return (subscriptionID, state.holdDeliveries ? [] : events)
@@ -69,7 +69,7 @@ extension StripeStandIn {
             item.current_period_end += state.periodSeconds
             subscription.items.data[0] = item
             var invoice = Self.paidInvoice(
-                subscriptionID: subscriptionID, customer: subscription.customer, item: item, reason: "subscription_cycle",
+                at: state.now, subscriptionID: subscriptionID, customer: subscription.customer, item: item, reason: "subscription_cycle",
                 metadata: subscription.metadata)
             var events: [Event]
             if paymentFails {
@@ -78,18 +78,18 @@ extension StripeStandIn {
                 invoice.amount_remaining = invoice.amount_due
                 invoice.status_transitions.paid_at = nil
                 subscription.status = "past_due"
-                events = [Self.makeEvent(type: "invoice.payment_failed", object: invoice, requestIdempotencyKey: nil)]
+                events = [Self.makeEvent(type: "invoice.payment_failed", object: invoice, requestIdempotencyKey: nil, created: state.now)]
             } else {
                 subscription.status = "active"
                 events = [
-                    Self.makeEvent(type: "invoice.paid", object: invoice, requestIdempotencyKey: nil),
-                    Self.makeEvent(type: "invoice.payment_succeeded", object: invoice, requestIdempotencyKey: nil),
+                    Self.makeEvent(type: "invoice.paid", object: invoice, requestIdempotencyKey: nil, created: state.now),
+                    Self.makeEvent(type: "invoice.payment_succeeded", object: invoice, requestIdempotencyKey: nil, created: state.now),
                 ]
             }
             subscription.latest_invoice = invoice.id
             state.subscriptions[subscriptionID] = subscription
             state.invoices[invoice.id] = invoice
-            events.append(Self.makeEvent(type: "customer.subscription.updated", object: subscription, requestIdempotencyKey: nil))
+            events.append(Self.makeEvent(type: "customer.subscription.updated", object: subscription, requestIdempotencyKey: nil, created: state.now))
             state.events += events
             return state.holdDeliveries ? [] : events
         }
@@ -104,9 +104,9 @@ extension StripeStandIn {
                 subscription.status != "canceled"
             else { throw StandInError(description: "subscription \(subscriptionID) is not set to cancel") }
             subscription.status = "canceled"
-            subscription.ended_at = StripeStandInState.now
+            subscription.ended_at = state.now
             state.subscriptions[subscriptionID] = subscription
-            let events = [Self.makeEvent(type: "customer.subscription.deleted", object: subscription, requestIdempotencyKey: nil)]
+            let events = [Self.makeEvent(type: "customer.subscription.deleted", object: subscription, requestIdempotencyKey: nil, created: state.now)]
             state.events += events
             return state.holdDeliveries ? [] : events
         }
@@ -120,9 +120,9 @@ extension StripeStandIn {
             guard var subscription = state.subscriptions[subscriptionID], !subscription.items.data.isEmpty else {
                 throw StandInError(description: "no subscription \(subscriptionID)")
             }
-            subscription.items.data[0].current_period_end = StripeStandInState.now + seconds
+            subscription.items.data[0].current_period_end = state.now + seconds
             state.subscriptions[subscriptionID] = subscription
-            let events = [Self.makeEvent(type: "customer.subscription.updated", object: subscription, requestIdempotencyKey: nil)]
+            let events = [Self.makeEvent(type: "customer.subscription.updated", object: subscription, requestIdempotencyKey: nil, created: state.now)]
             state.events += events
             return state.holdDeliveries ? [] : events
         }
@@ -134,7 +134,7 @@ extension StripeStandIn {
     /// events Stripe sends for it (`customer.subscription.created`, `invoice.paid`), not delivered.
     public func seedPaidSubscription(userID: String, planID: String, amount: Int) -> [Event] {
         state.withLock { state in
-            let now = StripeStandInState.now
+            let now = state.now
             let customer = StandInCustomer(
                 id: StripeStandInState.newID("cus_"), email: nil, name: nil, metadata: ["user_id": userID], created: now)
             let price = StandInPrice(
@@ -148,7 +148,7 @@ extension StripeStandIn {
                 id: StripeStandInState.newID("si_"), price: price, current_period_start: now,
                 current_period_end: now + state.periodSeconds, subscription: subscriptionID, created: now)
             let invoice = Self.paidInvoice(
-                subscriptionID: subscriptionID, customer: customer.id, item: item, reason: "subscription_create",
+                at: state.now, subscriptionID: subscriptionID, customer: customer.id, item: item, reason: "subscription_create",
                 metadata: metadata)
             let subscription = StandInSubscription(
                 id: subscriptionID, status: "active", customer: customer.id,
@@ -160,8 +160,8 @@ extension StripeStandIn {
             state.subscriptions[subscriptionID] = subscription
             state.invoices[invoice.id] = invoice
             let events = [
-                Self.makeEvent(type: "customer.subscription.created", object: subscription, requestIdempotencyKey: nil),
-                Self.makeEvent(type: "invoice.paid", object: invoice, requestIdempotencyKey: nil),
+                Self.makeEvent(type: "customer.subscription.created", object: subscription, requestIdempotencyKey: nil, created: state.now),
+                Self.makeEvent(type: "invoice.paid", object: invoice, requestIdempotencyKey: nil, created: state.now),
             ]
             state.events += events
             return events
@@ -169,9 +169,8 @@ extension StripeStandIn {
     }
 
     static func paidInvoice(
-        subscriptionID: String, customer: String, item: StandInSubscriptionItem, reason: String, metadata: [String: String]
+        at now: Int64, subscriptionID: String, customer: String, item: StandInSubscriptionItem, reason: String, metadata: [String: String]
     ) -> StandInInvoice {
-        let now = StripeStandInState.now
         let amount = item.price.unit_amount
         let invoiceID = StripeStandInState.newID("in_")
         let line = StandInInvoice.Line(

@@ -12,11 +12,11 @@ extension StripeStandIn {
     }
 
     /// Makes an event around a snapshot of `object` (encoded now, so later changes do not show).
-    static func makeEvent(type: String, object: some Encodable, requestIdempotencyKey: String?) -> Event {
+    static func makeEvent(type: String, object: some Encodable, requestIdempotencyKey: String?, created: Int64) -> Event {
         let id = StripeStandInState.newID("evt_")
         let objectJSON = (try? JSONEncoder().encode(object)).flatMap { try? JSONSerialization.jsonObject(with: $0) } ?? [:]
         let envelope: [String: Any] = [
-            "id": id, "object": "event", "api_version": StripeStandIn.apiVersion, "created": StripeStandInState.now,
+            "id": id, "object": "event", "api_version": StripeStandIn.apiVersion, "created": created,
             "livemode": false, "pending_webhooks": 1, "type": type,
             "data": ["object": objectJSON],
             "request": [

@@ -8,9 +8,9 @@ enum StripeStandInHandlers {
         pattern: String, id: String?, form: StandInForm, base: String, idempotencyKey: String?,
         state: inout StripeStandInState, events: inout [StripeStandIn.Event]
     ) -> Answer {
-        let now = StripeStandInState.now
+        let now = state.now
         func event(_ type: String, _ object: some Encodable) {
-            events.append(StripeStandIn.makeEvent(type: type, object: object, requestIdempotencyKey: idempotencyKey))
+            events.append(StripeStandIn.makeEvent(type: type, object: object, requestIdempotencyKey: idempotencyKey, created: now))
         }
         func missing(_ kind: String, _ id: String?) -> Answer {
             StripeStandIn.error(404, "invalid_request_error", "resource_missing", "No such \(kind): '\(id ?? "")'", param: "id")

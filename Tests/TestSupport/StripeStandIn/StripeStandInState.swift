@@ -1,4 +1,5 @@
 import Foundation
+import TollgateContracts
 
 /// Everything the stand-in remembers, changed only under its lock.
 struct StripeStandInState: Sendable {
@@ -19,6 +20,11 @@ struct StripeStandInState: Sendable {
     var periodSeconds: Int64 = 30 * 86_400
     /// Answers to give instead of the real one, for the next requests (fault injection).
     var injectedFailures: [StripeStandIn.InjectedFailure] = []
+    /// Stripe's time (objects' and events' `created`, periods); a test moves it forward, as a Stripe
+    /// test clock does.
+    let clock = TimeSource()
+    /// `clock` in Unix seconds, Stripe's unit.
+    var now: Int64 { Int64(clock.now.timeIntervalSince1970) }
 
     struct StoredAnswer: Sendable {
         let endpoint: String
@@ -30,6 +36,4 @@ struct StripeStandInState: Sendable {
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         return prefix + String((0..<24).map { _ in letters.randomElement()! })
     }
-
-    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 }

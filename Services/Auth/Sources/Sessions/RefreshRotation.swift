@@ -30,7 +30,7 @@ struct RefreshRotation: Sendable {
     let refreshTokenLifetime: Duration
     let grace: Duration
 
-    func rotate(_ presented: String, now: Date = Date()) async throws -> RefreshOutcome {
+    func rotate(_ presented: String, now: Date) async throws -> RefreshOutcome {
         try await database.database.transaction { db in
             guard let sql = db as? any SQLDatabase,
                 let found = try await RefreshToken.query(on: db).filter(\.$tokenHash == TokenHash.of(presented)).first()

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import Logging
+import TollgateContracts
 import TollgatePersistence
 import TollgateServiceKit
 
@@ -13,6 +14,7 @@ struct SessionHandlers: Sendable {
     let database: ServiceDatabase
     let answers: TokenAnswers
     let audit: AuditLog
+    let clock: TimeSource
     let logger: Logger
 
     private var cookie: RefreshCookie { answers.cookie }
@@ -33,7 +35,7 @@ struct SessionHandlers: Sendable {
         guard let presented, !presented.isEmpty, presented.utf8.count <= 256 else {
             throw refused("Refresh token missing")
         }
-        switch try await rotation.rotate(presented) {
+        switch try await rotation.rotate(presented, now: clock.now) {
         case .invalid:
             throw refused("Invalid token")
         case .reuseDetected(let sessionID, let userID):

@@ -1,4 +1,5 @@
 import Hummingbird
+import TollgateContracts
 
 /// A route with a plan tier: 402 without an active subscription, 403 on a lower tier (`TierGate`).
 struct TierMiddleware: RouterMiddleware {
@@ -6,11 +7,12 @@ struct TierMiddleware: RouterMiddleware {
 
     let requiredTier: Int
     let gate: TierGate
+    let clock: TimeSource
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if let user = context.caller?.claims.sub, let refusal = gate.check(user: user, requiredTier: requiredTier) {
+        if let user = context.caller?.claims.sub, let refusal = gate.check(user: user, requiredTier: requiredTier, now: clock.now) {
             return ErrorResponse.make(refusal.status, refusal.detail)
         }
         return try await next(request, context)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TollgateContracts
 
 /// The outcome of counting one request against a policy.
 public struct RateLimitDecision: Sendable, Equatable {
@@ -18,13 +19,16 @@ public final class RateLimiter: Sendable {
     }
 
     private let windows = Mutex<[String: Window]>([:])
-    private let clock = ContinuousClock()
-    private let lastSweep = Mutex<ContinuousClock.Instant>(ContinuousClock.now)
+    private let clock: TimeSource
+    private let lastSweep: Mutex<ContinuousClock.Instant>
 
-    public init() {}
+    public init(clock: TimeSource = .system) {
+        self.clock = clock
+        lastSweep = Mutex(clock.instant)
+    }
 
     public func check(policy: RateLimitPolicy, key: String) -> RateLimitDecision {
-        let now = clock.now
+        let now = clock.instant
         sweepIfDue(now: now)
         let counterKey = "\(policy.name)|\(key)"
         return windows.withLock { windows in
