@@ -1,5 +1,6 @@
-# Tollgate: `make run` starts everything, `make test` runs every test, `make bench` measures.
-.PHONY: run build release test bench deps clean-data
+# Tollgate: `make run` starts everything, `make test` runs every test, `make api-check` tries the
+# running system against its own API document, `make bench` measures.
+.PHONY: run build release test api-check bench deps clean-data
 
 deps:
 	@.ci/install-deps
@@ -20,6 +21,11 @@ test: deps
 	@# Every end-to-end test runs five services in this process; on a 2-core machine more than six
 	@# tests at once starve each other's timings (the refresh race then times out at the gateway).
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-6} swift test; status=$$?; pkill -P 1 -f 'nats-server .*tollgate-nats-' || true; exit $$status
+
+api-check: deps
+	@.ci/install-deps --api-check
+	swift build
+	@.ci/api-check
 
 bench: deps
 	@.ci/install-deps --bench

@@ -12,6 +12,7 @@ public enum BusPermissions {
         case .gateway:
             return NatsPermissions(
                 publish: routes(of: nil, subjects) + extraRoutes.map(subjects.route) + [subjects.authAdminRefused]
+                    + [subjects.apiShapes(.auth), subjects.apiShapes(.billing)]
                     + ServiceName.allCases.filter { $0 != .gateway }.map(subjects.ping)
                     + tokens + JetStreamAPI.watchBucket(subjects.entitlementsBucket),
                 subscribe: inbox, allowResponses: false)
@@ -24,7 +25,7 @@ public enum BusPermissions {
                 subscribe: routes(of: .auth, subjects)
                     + [
                         subjects.ping(.auth), subjects.authAccountLookup, subjects.authUserChanged, subjects.authKeysChanged,
-                        subjects.authAdminRefused,
+                        subjects.authAdminRefused, subjects.apiShapes(.auth),
                     ]
                     + inbox,
                 allowResponses: true)
@@ -37,7 +38,7 @@ public enum BusPermissions {
                 subscribe: routes(of: .billing, subjects)
                     + [
                         subjects.ping(.billing), subjects.billingStats, subjects.billingUserCounts, subjects.billingAudit,
-                        subjects.authUserChanged,
+                        subjects.authUserChanged, subjects.apiShapes(.billing),
                     ] + inbox,
                 allowResponses: true)
         case .webhook:

@@ -38,6 +38,10 @@ public struct Subjects: Sendable, Equatable {
     /// again (`DeadLetterRetry` → its outcome). Internal.
     public var notifierDeadLetterRetry: String { "\(prefix).notifier.internal.dead-letter-retry" }
 
+    /// A service's endpoints with their query parameters, bodies and answers (`[EndpointDescription]`),
+    /// which gateways ask for to write the API document. Internal.
+    public func apiShapes(_ service: ServiceName) -> String { "\(prefix).\(service.rawValue).internal.api-shapes" }
+
     /// Readiness: every service answers a request here.
     public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
 

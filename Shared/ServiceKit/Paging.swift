@@ -101,3 +101,20 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         try container.encode(asOf, forKey: .asOf)
     }
 }
+
+extension Page: APIExample where Item: APIExample {
+    public static var example: Page {
+        Page(data: [Item.example], total: 1, request: PageRequest(limit: 10, offset: 0, asOf: Date(timeIntervalSince1970: 1_780_000_000)))
+    }
+}
+
+extension PageRequest {
+    /// The query parameters of every paged list.
+    public static let queryParameters: [QueryParameter] = [
+        .integer("limit", "Rows per page, 1 to 100 (default 10)"),
+        .integer("offset", "Rows to skip, 0 to 1,000,000,000"),
+        QueryParameter(
+            name: "as_of", schema: .string(format: "date-time"), required: false,
+            description: "The list as it was at this time: pass back the first page's `as_of` so later rows do not shift the pages"),
+    ]
+}

@@ -33,7 +33,7 @@ public struct ServiceResponse: Sendable {
 
     /// The contract's `{"message": …}` answers.
     public static func message(_ status: Int, _ text: String) -> ServiceResponse {
-        json(status, ["message": text])
+        json(status, MessageBody(message: text))
     }
 
     public static func noContent() -> ServiceResponse {

@@ -21,6 +21,8 @@ public final class ServiceRouter: Service, @unchecked Sendable {
     private let isUnavailable: @Sendable (any Error) -> Bool
     private let inFlight: InFlightLimit
     private var handlers: [(subject: String, handler: Handler)] = []
+    /// The endpoints served, for the API document.
+    private var descriptions: [EndpointDescription] = []
 
     /// Seconds a client is asked to wait when a dependency is unavailable.
     static let retryAfterSeconds = 5
@@ -46,17 +48,19 @@ public final class ServiceRouter: Service, @unchecked Sendable {
         }
     }
 
-    /// Serves a public endpoint. Call before `run()`.
-    public func serve(_ endpoint: Endpoint, _ handler: @escaping Handler) {
+    /// Serves a public endpoint, answering as `shape` says (the API document shows it). Call before `run()`.
+    public func serve(_ endpoint: Endpoint, _ shape: EndpointShape, _ handler: @escaping Handler) {
         precondition(endpoint.access == .public, "\(endpoint.path) is declared \(endpoint.access): its handler takes the caller")
+        describe(endpoint, shape)
         on(subjects.subject(of: endpoint), handler)
     }
 
     /// Serves a signed-in endpoint: the handler runs only for a request whose access token this
     /// service verified itself (signature, expiry, revocations) and, for an `admin` endpoint, whose
     /// `admin` role has not been withdrawn since the token was issued.
-    public func serve(_ endpoint: Endpoint, _ handler: @escaping SignedInHandler) {
+    public func serve(_ endpoint: Endpoint, _ shape: EndpointShape, _ handler: @escaping SignedInHandler) {
         guard let access else { preconditionFailure("\(endpoint.path): a signed-in endpoint needs the router's AccessCheck") }
+        describe(endpoint, shape)
         switch endpoint.access {
         case .public:
             preconditionFailure("\(endpoint.path) is declared public: its handler cannot take a caller")
@@ -71,6 +75,15 @@ public final class ServiceRouter: Service, @unchecked Sendable {
                 return try await handler(request.proven(as: principal), principal)
             }
         }
+    }
+
+    private func describe(_ endpoint: Endpoint, _ shape: EndpointShape) {
+        if descriptions.isEmpty {
+            // Only a service with endpoints answers for them (and may: see `BusPermissions`).
+            on(subjects.apiShapes(service)) { [unowned self] _ in .json(200, descriptions) }
+        }
+        precondition(!descriptions.contains { $0.method == endpoint.method && $0.path == endpoint.path }, "\(endpoint.path) served twice")
+        descriptions.append(EndpointDescription(method: endpoint.method, path: endpoint.path, shape: shape))
     }
 
     /// Adds a handler for an internal subject (services asking each other). Call before `run()`.

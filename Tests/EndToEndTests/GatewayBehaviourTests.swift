@@ -85,6 +85,17 @@ struct GatewayBehaviourTests {
         }
     }
 
+    @Test("path parameters with line breaks and control characters reach the service intact, never a 503")
+    func oddPathParameters() async throws {
+        try await TestSystem.with { system in
+            for raw in ["%C2%85", "%0A", "%0D%0Ax", "%E2%80%A8", "%F4%8F%BF%BF", "a%20b"] {
+                let response = try await system.client.get("/billing/plans/\(raw)")
+                #expect(response.status == 404, "\(raw): \(response.status)")
+                #expect(response.json["detail"] as? String == "No plan found for this id", "\(raw)")
+            }
+        }
+    }
+
     @Test("a route whose service is stopped answers 503")
     func serviceStopped() async throws {
         try await TestSystem.with { system in

@@ -41,6 +41,10 @@ struct BusPermissionsTests {
         #expect(subscribers(of: subjects.authAdminRefused) == [.auth])
         #expect(publishers(of: subjects.notifierDeadLetterRetry) == [.notifierCLI])
         #expect(subscribers(of: subjects.notifierDeadLetterRetry) == [.notifier])
+        for service in [ServiceName.auth, .billing] {
+            #expect(publishers(of: subjects.apiShapes(service)) == [.gateway])
+            #expect(subscribers(of: subjects.apiShapes(service)) == [BusIdentity(service)])
+        }
     }
 
     @Test("buckets: only Auth writes keys and revocations, only Billing entitlements; gateways watch them")

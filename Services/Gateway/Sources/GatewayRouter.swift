@@ -25,6 +25,7 @@ struct GatewayRouter {
     let refreshCookieGuard: RefreshCookieGuard
     let securityHeaders: SecurityHeaders
     let adminRefusals: AdminRefusalReporter
+    let apiDocument: APIDocumentSource
     let logger: Logger
 
     func build() -> Router<GatewayRequestContext> {
@@ -36,6 +37,26 @@ struct GatewayRouter {
         router.get("/readyz") { _, _ in
             let report = await readiness.check()
             return JSONResponse.make(report.ready ? 200 : 503, report)
+        }
+
+        router.get("/openapi.json") { _, _ in
+            switch await apiDocument.document() {
+            case .success(let made):
+                var headers = HTTPFields()
+                headers[.contentType] = SecurityHeaders.jsonContentType
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: made.json)))
+            case .failure(let missing): return Self.documentUnavailable(missing)
+            }
+        }
+        router.get("/docs") { _, _ in
+            switch await apiDocument.document() {
+            case .success(let made):
+                var headers = HTTPFields()
+                headers[.contentType] = "text/html; charset=utf-8"
+                headers[.contentSecurityPolicy] = DocsPage.contentSecurityPolicy
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: made.page)))
+            case .failure(let missing): return Self.documentUnavailable(missing)
+            }
         }
 
         let signedIn = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier, logger: logger))
@@ -58,5 +79,12 @@ struct GatewayRouter {
                 responder: ServiceForwarder(route: route, connection: connection, bodyLimit: bodyLimit, logger: logger))
         }
         return router
+    }
+
+    private static func documentUnavailable(_ missing: APIDocumentSource.UnavailableService) -> Response {
+        var headers = HTTPFields()
+        headers[.retryAfter] = "5"
+        return ErrorResponse.make(
+            503, "The API document needs every service; \(missing.service.rawValue) did not answer", headers: headers)
     }
 }

@@ -36,6 +36,9 @@ public enum GatewayService {
             refreshCookieGuard: RefreshCookieGuard(cors: cors, publicURL: config.common.publicURL),
             securityHeaders: SecurityHeaders(publicURL: config.common.publicURL),
             adminRefusals: AdminRefusalReporter(connection: connection, subject: subjects.authAdminRefused, logger: logger),
+            apiDocument: APIDocumentSource(
+                builder: APIDocumentBuilder(routes: routes, publicURL: config.common.publicURL, bodyLimit: routesFile.bodyLimit),
+                connection: connection, subjects: subjects, logger: logger),
             logger: logger
         ).build()
         return Application(

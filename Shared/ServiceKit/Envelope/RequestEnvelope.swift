@@ -39,10 +39,14 @@ public struct RequestEnvelope: Sendable, Equatable {
         self.budget = budget
     }
 
+    /// RFC 3986's unreserved characters: every other is percent-encoded in the path parameters.
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     private enum Header {
         static let method = "Tollgate-Method"
         static let path = "Tollgate-Path"
-        /// A JSON object.
+        /// A JSON object of percent-encoded values: a header holds no line break (nor any
+        /// character NATS would refuse), whatever a client put in the path.
         static let pathParameters = "Tollgate-Path-Params"
         static let query = "Tollgate-Query"
         static let clientIP = "Tollgate-Client-IP"
@@ -59,7 +63,9 @@ public struct RequestEnvelope: Sendable, Equatable {
         var headers = NatsHeaders()
         headers.add(Header.method, method)
         headers.add(Header.path, path)
-        if !pathParameters.isEmpty, let json = try? JSONEncoder().encode(pathParameters) {
+        if !pathParameters.isEmpty,
+            let json = try? JSONEncoder().encode(pathParameters.mapValues { $0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "" })
+        {
             headers.add(Header.pathParameters, String(decoding: json, as: UTF8.self))
         }
         if !query.isEmpty { headers.add(Header.query, query) }
@@ -79,7 +85,7 @@ public struct RequestEnvelope: Sendable, Equatable {
     public init(natsHeaders headers: NatsHeaders) {
         let parameters = headers[Header.pathParameters].flatMap {
             try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
-        }
+        }?.compactMapValues { $0.removingPercentEncoding }
         let budget = headers[Header.budget].flatMap(Int64.init).flatMap { $0 > 0 ? Duration.milliseconds($0) : nil }
         self.init(
             method: headers[Header.method] ?? "GET", path: headers[Header.path] ?? "/",

@@ -75,7 +75,7 @@ struct AdminUserHandlers: Sendable {
                 transactionsCount: counts.transactionsCount))
     }
 
-    struct StatusChange: Decodable {
+    struct StatusChange: Codable {
         let is_active: Bool
     }
 
@@ -96,7 +96,7 @@ struct AdminUserHandlers: Sendable {
         return .json(200, AdminUserResponse(user))
     }
 
-    struct RoleChange: Decodable {
+    struct RoleChange: Codable {
         let is_admin: Bool
     }
 

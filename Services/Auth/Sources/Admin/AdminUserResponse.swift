@@ -11,6 +11,20 @@ struct AdminUserResponse: Encodable, Sendable {
     let isAdmin: Bool
     let createdAt: Date
 
+    init(
+        id: String, email: String, username: String, provider: String, isActive: Bool, isVerified: Bool, isAdmin: Bool,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.email = email
+        self.username = username
+        self.provider = provider
+        self.isActive = isActive
+        self.isVerified = isVerified
+        self.isAdmin = isAdmin
+        self.createdAt = createdAt
+    }
+
     init(_ user: User) {
         id = (user.id ?? UUID()).uuidString.lowercased()
         email = user.email

@@ -1,7 +1,7 @@
 import TollgateServiceKit
 
 /// `POST /login` body.
-struct LoginRequest: Decodable, Sendable {
+struct LoginRequest: Codable, Sendable {
     let email: String
     let password: String
 

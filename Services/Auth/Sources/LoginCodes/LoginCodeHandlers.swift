@@ -11,7 +11,7 @@ struct LoginCodeHandlers: Sendable {
     let mailOnRequest: MailOnRequest
     let uniformTime: UniformAnswerTime
 
-    private struct LoginBody: Decodable {
+    struct LoginBody: Codable {
         let email: String
         let code: String
     }

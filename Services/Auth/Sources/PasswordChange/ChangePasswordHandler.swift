@@ -15,7 +15,7 @@ struct ChangePasswordHandler: Sendable {
     let emails: SecurityEmails
     let passwords: PasswordPolicy
 
-    struct Body: Decodable {
+    struct Body: Codable {
         let old_password: String
         let new_password: String
     }

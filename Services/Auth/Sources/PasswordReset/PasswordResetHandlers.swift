@@ -9,7 +9,7 @@ struct PasswordResetHandlers: Sendable {
     let revocations: RevocationPublisher
     let mailOnRequest: MailOnRequest
 
-    private struct NewPasswordBody: Decodable {
+    struct NewPasswordBody: Codable {
         let token: String
         let password: String
     }

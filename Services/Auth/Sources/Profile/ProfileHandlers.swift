@@ -13,6 +13,13 @@ struct ProfileHandlers: Sendable {
         let avatarURL: String?
         let bio: String?
 
+        init(firstName: String?, lastName: String?, avatarURL: String?, bio: String?) {
+            self.firstName = firstName
+            self.lastName = lastName
+            self.avatarURL = avatarURL
+            self.bio = bio
+        }
+
         init(_ profile: UserProfile) {
             firstName = profile.firstName
             lastName = profile.lastName
@@ -38,7 +45,7 @@ struct ProfileHandlers: Sendable {
     }
 
     /// A PATCH body: a missing field is left alone, `null` clears it.
-    struct ProfilePatch: Decodable {
+    struct ProfilePatch: Codable {
         enum Change: Equatable {
             case keep
             case set(String?)
@@ -60,6 +67,21 @@ struct ProfileHandlers: Sendable {
             lastName = try change(.lastName)
             avatarURL = try change(.avatarURL)
             bio = try change(.bio)
+        }
+
+        init(firstName: Change, lastName: Change, avatarURL: Change, bio: Change) {
+            self.firstName = firstName
+            self.lastName = lastName
+            self.avatarURL = avatarURL
+            self.bio = bio
+        }
+
+        /// The inverse of decoding: a kept field is left out, a cleared one is `null`.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: ProfileView.CodingKeys.self)
+            for (key, change) in [(ProfileView.CodingKeys.firstName, firstName), (.lastName, lastName), (.avatarURL, avatarURL), (.bio, bio)] {
+                if case .set(let value) = change { try container.encodeIfPresent(Optional(value), forKey: key) }
+            }
         }
 
         func validate() throws(ValidationFailure) {

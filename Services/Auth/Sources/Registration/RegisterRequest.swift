@@ -2,7 +2,7 @@ import Foundation
 import TollgateServiceKit
 
 /// `POST /register` body.
-struct RegisterRequest: Decodable, Sendable {
+struct RegisterRequest: Codable, Sendable {
     let email: String
     let username: String
     let password: String

@@ -20,7 +20,7 @@ struct SessionHandlers: Sendable {
     private var cookie: RefreshCookie { answers.cookie }
 
     /// Native apps may send the token in the body instead of the cookie.
-    private struct RefreshBody: Decodable {
+    struct RefreshBody: Codable {
         let refresh_token: String?
     }
 

@@ -8,7 +8,7 @@ struct TokenAnswers: Sendable {
     let refreshTokenInBody: Bool
 
     /// `{token, type: "Bearer", user}` (+ `refresh_token` in compat mode) and the cookie.
-    private struct SignedIn: Encodable {
+    struct SignedIn: Encodable {
         let token: String
         let type = "Bearer"
         let user: UserResponse
@@ -16,7 +16,7 @@ struct TokenAnswers: Sendable {
     }
 
     /// `{token, type: "Bearer"}` (+ `refresh_token` in compat mode) and the rotated cookie.
-    private struct Refreshed: Encodable {
+    struct Refreshed: Encodable {
         let token: String
         let type = "Bearer"
         let refresh_token: String?

@@ -5,7 +5,7 @@ import TollgateServiceKit
 struct JWKSHandler: Sendable {
     let tokens: AccessTokenIssuer
 
-    private struct KeySet: Encodable {
+    struct KeySet: Encodable {
         let keys: [PublicJWK]
     }
 

@@ -7,7 +7,7 @@ struct MailOnRequest: Sendable {
     let relay: OutboxRelay
     let uniformTime: UniformAnswerTime
 
-    private struct Body: Decodable {
+    struct Body: Codable {
         let email: String
     }
 

@@ -33,6 +33,20 @@ struct PaymentResponse: Encodable, Sendable {
     let status: String
     let createdAt: Date
 
+    init(
+        id: String, subscriptionID: String, provider: String, providerInvoiceID: String, amountCents: Int, currency: String,
+        status: String, createdAt: Date
+    ) {
+        self.id = id
+        self.subscriptionID = subscriptionID
+        self.provider = provider
+        self.providerInvoiceID = providerInvoiceID
+        self.amountCents = amountCents
+        self.currency = currency
+        self.status = status
+        self.createdAt = createdAt
+    }
+
     init(_ payment: Payment) {
         id = (payment.id ?? UUID()).uuidString.lowercased()
         subscriptionID = payment.subscriptionID.uuidString.lowercased()

@@ -128,6 +128,20 @@ struct SubscriptionResponse: Encodable, Sendable {
     let providerSubscriptionID: String?
     let plan: PlanResponse?
 
+    init(
+        id: String, status: String, startedAt: Date, cancelAtPeriodEnd: Bool, currentPeriodEnd: Date?, provider: String,
+        providerSubscriptionID: String?, plan: PlanResponse?
+    ) {
+        self.id = id
+        self.status = status
+        self.startedAt = startedAt
+        self.cancelAtPeriodEnd = cancelAtPeriodEnd
+        self.currentPeriodEnd = currentPeriodEnd
+        self.provider = provider
+        self.providerSubscriptionID = providerSubscriptionID
+        self.plan = plan
+    }
+
     init(_ subscription: Subscription, plan: Plan?) {
         id = (subscription.id ?? UUID()).uuidString.lowercased()
         status = subscription.status

@@ -88,6 +88,20 @@ public struct PlanResponse: Codable, Sendable, Equatable {
     public let tier: Int
     public let isActive: Bool
 
+    init(
+        id: String, name: String, code: String, priceCents: Int, currency: String, billingPeriod: String, tier: Int,
+        isActive: Bool
+    ) {
+        self.id = id
+        self.name = name
+        self.code = code
+        self.priceCents = priceCents
+        self.currency = currency
+        self.billingPeriod = billingPeriod
+        self.tier = tier
+        self.isActive = isActive
+    }
+
     init(_ plan: Plan) {
         id = (plan.id ?? UUID()).uuidString.lowercased()
         name = plan.name

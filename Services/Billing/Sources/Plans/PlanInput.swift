@@ -3,7 +3,7 @@ import TollgateServiceKit
 
 /// The body of `POST /billing/plans` and `PATCH /billing/plans/{id}`: every field optional here,
 /// checked by `validated(creating:)` with one message per bad field.
-struct PlanInput: Decodable, Sendable {
+struct PlanInput: Codable, Sendable {
     var name: String?
     var code: String?
     var priceCents: Int?

@@ -22,12 +22,17 @@ struct SubscriptionHandlers: Sendable {
         let portalReturn: String
     }
 
-    struct PlanChoice: Decodable {
+    struct PlanChoice: Codable {
         let planCode: String
 
         enum CodingKeys: String, CodingKey {
             case planCode = "plan_code"
         }
+    }
+
+    /// Stripe's billing portal for the user.
+    struct PortalAnswer: Encodable {
+        let url: String
     }
 
     struct CheckoutAnswer: Encodable {
@@ -124,7 +129,7 @@ struct SubscriptionHandlers: Sendable {
         let session = try await StripeError.answeringClient("Stripe could not do this") {
             try await stripe.portal(customerID: customer, returnURL: urls.portalReturn, attempt: UUID())
         }
-        return .json(200, ["url": session.url])
+        return .json(200, PortalAnswer(url: session.url))
     }
 
     // MARK: Helpers
