@@ -1,12 +1,23 @@
 /// When the caller stops waiting for the request being worked on: set by the service's router for
 /// each request from the gateway's budget, and read by slow work (password hashing) before it
 /// starts, so work queued for a request the gateway already answered is dropped, not done.
-public enum RequestDeadline {
-    @TaskLocal public static var current: ContinuousClock.Instant?
+public struct RequestDeadline: Sendable {
+    @TaskLocal public static var current: RequestDeadline?
+
+    public let instant: ContinuousClock.Instant
+    /// The time the deadline is read against.
+    public let clock: TimeSource
+
+    public init(_ instant: ContinuousClock.Instant, clock: TimeSource) {
+        self.instant = instant
+        self.clock = clock
+    }
+
+    public var hasPassed: Bool { clock.instant >= instant }
 
     /// Throws `DeadlinePassed` once the current request's caller has stopped waiting.
-    public static func check(now: ContinuousClock.Instant = .now) throws(DeadlinePassed) {
-        if let current, now >= current { throw DeadlinePassed() }
+    public static func check() throws(DeadlinePassed) {
+        if let current, current.hasPassed { throw DeadlinePassed() }
     }
 }
 

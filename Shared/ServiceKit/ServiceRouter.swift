@@ -20,6 +20,7 @@ public final class ServiceRouter: Service, @unchecked Sendable {
     private let access: AccessCheck?
     private let isUnavailable: @Sendable (any Error) -> Bool
     private let inFlight: InFlightLimit
+    private let clock: TimeSource
     private var handlers: [(subject: String, handler: Handler)] = []
     /// The endpoints served, for the API document.
     private var descriptions: [EndpointDescription] = []
@@ -34,8 +35,10 @@ public final class ServiceRouter: Service, @unchecked Sendable {
     /// database) cannot be reached now: those are answered 503 with `Retry-After`, not 500.
     public init(
         connection: NatsConnection, service: ServiceName, subjects: Subjects, logger: Logger, access: AccessCheck? = nil,
-        maxInFlight: Int = 512, isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
+        maxInFlight: Int = 512, clock: TimeSource = .system,
+        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
     ) {
+        self.clock = clock
         self.isUnavailable = isUnavailable
         self.connection = connection
         self.service = service
@@ -133,12 +136,11 @@ public final class ServiceRouter: Service, @unchecked Sendable {
         .adding(header: "Retry-After", String(busyRetryAfterSeconds))
 
     /// Runs one handler and replies; never throws, so one bad request cannot stop the service.
-    func handle(_ message: NatsMessage, with handler: Handler, now: ContinuousClock.Instant = .now) async {
+    func handle(_ message: NatsMessage, with handler: Handler) async {
         guard message.replyTo != nil else { return }
         let envelope = RequestEnvelope(natsHeaders: message.headers)
         let request = ServiceRequest(envelope: envelope, body: message.payload)
-        let deadline = envelope.budget.map { now + $0 }
-        if let deadline, now >= deadline { return }
+        let deadline = envelope.budget.map { RequestDeadline(clock.instant + $0, clock: clock) }
         let response: ServiceResponse
         do {
             response = try await RequestDeadline.$current.withValue(deadline) { try await handler(request) }

@@ -168,6 +168,7 @@ struct BusSecurityTests {
             #expect(try await system.client.get("/me", token: signedIn.token).status == 200)
             _ = try await system.client.post("/forget-password", json: ["email": "watched@example.com"])
             _ = try await Mailbox(system, "watched@example.com").next(containing: "reset-password?token=")
+            // An absence (what a refused subscriber must never hear): no event marks its end.
             try await Task.sleep(for: .milliseconds(300))
             let count = heard.count.load(ordering: .relaxed)
             #expect(count == 0, "a wildcard or foreign-inbox subscriber heard \(count) messages")

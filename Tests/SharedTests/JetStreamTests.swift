@@ -113,19 +113,16 @@ struct JetStreamTests {
         #expect(deliveries["poison"] == [1, 2, 3])
         await consumer.stop()
 
-        // Nothing more arrives for a second consumer on the same durable: all settled.
-        let again = try await jetStream.pullConsumer(
-            PullConsumerSettings(
-                stream: settings.name, durableName: "worker", filterSubject: nats.subject("events.>"), maxDeliver: 3))
-        let extra = Task {
-            var iterator = again.makeAsyncIterator()
-            let next = await iterator.next()
-            if let next { print("EXTRA", next.subject, next.deliveryCount, String(decoding: next.payload, as: UTF8.self)) }
-            return next?.subject
+        // All settled: the durable has nothing left to deliver, nor anything out waiting for an answer.
+        struct Info: Decodable {
+            let num_pending: Int
+            let num_ack_pending: Int
         }
-        try await Task.sleep(for: .milliseconds(800))
-        await again.stop()
-        #expect(await extra.value == nil)
+        _ = try await eventually("the durable idle") {
+            let reply = try await nats.connection.request("$JS.API.CONSUMER.INFO.\(settings.name).worker", timeout: .seconds(5))
+            let info = try JSONDecoder().decode(Info.self, from: reply.payload)
+            return info.num_pending == 0 && info.num_ack_pending == 0 ? true : nil
+        }
     }
 
     @Test("key-value: get, put, delete and a watch that sees current values, catches up, then follows changes")

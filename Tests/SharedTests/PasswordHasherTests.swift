@@ -43,7 +43,9 @@ struct PasswordHasherTests {
     @Test("hashing queued for a request whose deadline has passed is not done, and is not a wrong password")
     func lateWork() async throws {
         let hash = try await hasher.hash("correct horse battery")
-        let past = ContinuousClock.now - .seconds(1)
+        let clock = TimeSource()
+        let past = RequestDeadline(clock.instant + .seconds(1), clock: clock)
+        clock.advance(by: .seconds(2))
         await #expect(throws: DeadlinePassed.self) {
             try await RequestDeadline.$current.withValue(past) {
                 try await hasher.verify("correct horse battery", against: hash)
@@ -52,7 +54,7 @@ struct PasswordHasherTests {
         await #expect(throws: DeadlinePassed.self) {
             try await RequestDeadline.$current.withValue(past) { try await hasher.hash("another password") }
         }
-        let future = ContinuousClock.now + .seconds(60)
+        let future = RequestDeadline(clock.instant + .seconds(60), clock: clock)
         #expect(try await RequestDeadline.$current.withValue(future) {
             try await hasher.verify("correct horse battery", against: hash)
         })

@@ -29,10 +29,12 @@ struct ServiceRouterTests {
         }
     }
 
-    static func serve(_ nats: TestNats, maxInFlight: Int, configure: (ServiceRouter) -> Void) -> Task<Void, any Error> {
+    static func serve(
+        _ nats: TestNats, maxInFlight: Int, clock: TimeSource = TimeSource(), configure: (ServiceRouter) -> Void
+    ) -> Task<Void, any Error> {
         let router = ServiceRouter(
             connection: nats.connection, service: .auth, subjects: Subjects(prefix: nats.prefix), logger: Logger(label: "test"),
-            maxInFlight: maxInFlight)
+            maxInFlight: maxInFlight, clock: clock)
         configure(router)
         return Task { try await router.run() }
     }
@@ -75,7 +77,8 @@ struct ServiceRouterTests {
         let nats = try await TestNats.connect()
         let door = Door()
         let outcomes = Mutex<[String]>([])
-        let serving = Self.serve(nats, maxInFlight: 10) { router in
+        let clock = TimeSource()
+        let serving = Self.serve(nats, maxInFlight: 10, clock: clock) { router in
             router.on(nats.subject("work")) { request in
                 await door.wait()
                 do {
@@ -100,7 +103,8 @@ struct ServiceRouterTests {
         await #expect(throws: NatsError.self) {
             try await nats.connection.request(nats.subject("work"), headers: hasty.natsHeaders, timeout: .milliseconds(100))
         }
-        #expect(door.arrivals.load(ordering: .relaxed) == 2)
+        try await eventually("both requests at the door") { door.arrivals.load(ordering: .relaxed) == 2 ? true : nil }
+        clock.advance(by: .seconds(1))  // past the hasty one's budget, well within the patient one's
         door.openUp()
         #expect(Self.status(try await patientReply) == 200)
         let seen = try await eventually("both requests came out of the door") {

@@ -104,7 +104,7 @@ public struct AuthService: Sendable {
             let access = AccessCheck(jetStream: jetStream, config: config.common, logger: logger)
             let router = ServiceRouter(
                 connection: connection, service: .auth, subjects: subjects, logger: logger, access: access,
-                maxInFlight: config.common.maxRequestsInFlight,
+                maxInFlight: config.common.maxRequestsInFlight, clock: clock,
                 isUnavailable: DatabaseAvailability.isUnavailable)
             router.serve(AuthEndpoints.register, AuthAPI.register, registration.handle)
             router.serve(AuthEndpoints.login, AuthAPI.login, login.handle)

@@ -64,7 +64,7 @@ struct SubscribeOnceTests {
                 ($0["plan"] as? [String: Any])?["code"] as? String == "pro"
             }
             #expect(current["provider_subscription_id"] as? String == first)
-            try await Task.sleep(for: .milliseconds(500))
+            try await system.waitForMailToSettle()
             #expect(Mailbox(system, "joy@example.com").texts().filter { $0.contains("canceled the new") }.count == 1, "told once")
         }
     }

@@ -87,7 +87,7 @@ struct SecretLimitTests {
             _ = try await eventually("four verification emails") {
                 Mailbox(system, "joan@example.com").texts().filter { $0.contains("/verify?token=") }.count >= 4 ? true : nil
             }
-            try await Task.sleep(for: .seconds(2))  // time for any email over the cap to have arrived
+            try await system.waitForMailToSettle()  // anything over the cap would have arrived by now
             let texts = Mailbox(system, "joan@example.com").texts()
             #expect(texts.filter { $0.contains("reset-password?token=") }.count == 3)
             #expect(texts.filter { $0.contains("sign-in code") }.count == 3)
