@@ -95,7 +95,16 @@ struct RouteTableTests {
             routes:
               - { method: GET, path: /reports, subject: reports.list, auth: user, tier: 1 }
             """)
-        let table = try RouteTable(file: file, endpoints: [AuthEndpoints.login, AuthEndpoints.me], subjectPrefix: "tg")
+        let reports = Endpoint(
+            "GET", "/me/reports", subject: "auth.reports", access: .user, rateLimit: "authenticated", tier: 1, timeoutSeconds: 30,
+            summary: "A declared tier and timeout")
+        let table = try RouteTable(file: file, endpoints: [AuthEndpoints.login, AuthEndpoints.me, reports], subjectPrefix: "tg")
+        guard case .found(let declared, _) = table.match(method: "GET", path: "/me/reports") else {
+            Issue.record("the declared route is missing")
+            return
+        }
+        #expect(declared.tier == 1)
+        #expect(declared.timeout == .seconds(30))
         guard case .found(let login, _) = table.match(method: "POST", path: "/login"),
             case .found(let me, _) = table.match(method: "GET", path: "/me"),
             case .found(let reports, _) = table.match(method: "GET", path: "/reports")

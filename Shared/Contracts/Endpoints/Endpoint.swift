@@ -17,13 +17,20 @@ public struct Endpoint: Sendable, Hashable {
     public let rateLimit: String
     /// Acts on the refresh cookie: the gateway refuses cross-site requests to it.
     public let refreshCookie: Bool
+    /// The lowest plan tier that may call it (signed-in endpoints only); nil: any. gateway.yaml may override it.
+    public let tier: Int?
+    /// How long the gateway waits for the answer; nil: gateway.yaml's `request_timeout_seconds`,
+    /// which may also override it per route.
+    public let timeoutSeconds: Double?
     /// One line for the API document.
     public let summary: String
 
     public init(
         _ method: String, _ path: String, subject: String, access: Access, rateLimit: String,
-        refreshCookie: Bool = false, summary: String
+        refreshCookie: Bool = false, tier: Int? = nil, timeoutSeconds: Double? = nil, summary: String
     ) {
+        self.tier = tier
+        self.timeoutSeconds = timeoutSeconds
         self.method = method
         self.path = path
         self.subject = subject

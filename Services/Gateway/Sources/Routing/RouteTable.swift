@@ -103,7 +103,8 @@ public struct RouteTable: Sendable {
             add(
                 "overrides.\(key)", method: endpoint.method, path: endpoint.path, subject: endpoint.subject,
                 access: endpoint.access, rateLimit: override?.rateLimit ?? endpoint.rateLimit,
-                timeoutSeconds: override?.timeoutSeconds, tier: override?.tier, refreshCookie: endpoint.refreshCookie)
+                timeoutSeconds: override?.timeoutSeconds ?? endpoint.timeoutSeconds, tier: override?.tier ?? endpoint.tier,
+                refreshCookie: endpoint.refreshCookie)
         }
         for key in file.overrides.keys.sorted() where !overridden.contains(key) {
             problems.append("overrides.\(key): no declared route has this method and path")
