@@ -4,7 +4,7 @@ import ServiceLifecycle
 import TollgateContracts
 import TollgateMessaging
 
-/// Serves one service's endpoints over NATS: `serve(AuthEndpoints.login) { request in … }`, each
+/// Serves one service's endpoints over NATS: `serve(AuthEndpoints.login, AuthAPI.login) { request in … }`, each
 /// checked at the access level its declaration states, whatever the gateway did before. Every
 /// subject is subscribed in a queue group named after the service, so copies share the work; at
 /// most `maxInFlight` requests are worked on at once (more are answered 503 at once); a request

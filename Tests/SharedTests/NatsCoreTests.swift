@@ -157,7 +157,7 @@ struct NatsCoreTests {
         }
     }
 
-    @Test("100k messages through subscriptions and request/reply leave memory flat (each natsMsg destroyed once)")
+    @Test("200k messages through subscriptions and request/reply leave memory flat (each natsMsg destroyed once)")
     func memoryStaysFlat() async throws {
         let nats = try await TestNats.connect()
         let responder = try await nats.anotherConnection()
@@ -176,10 +176,11 @@ struct NatsCoreTests {
         // The first round reaches the steady state (buffers, malloc arenas); the second must not grow it.
         try await Self.pump(100_000, nats: nats, sink: sink, payload: payload, headers: headers)
         let before = ResidentMemory.bytes()
-        try await Self.pump(100_000, nats: nats, sink: sink, payload: payload, headers: headers)
+        try await Self.pump(200_000, nats: nats, sink: sink, payload: payload, headers: headers)
         let after = ResidentMemory.bytes()
-        // A leaked message (256-byte payload plus headers and bookkeeping) would cost over 40 MB here.
-        #expect(after - before < 16 * 1024 * 1024, "resident memory grew by \((after - before) / 1024) KiB")
+        // A leaked message (256-byte payload plus headers and bookkeeping) would cost over 80 MB here;
+        // the bound leaves room for the other suites running in this process meanwhile (up to 26 MB seen).
+        #expect(after - before < 32 * 1024 * 1024, "resident memory grew by \((after - before) / 1024) KiB")
         serving.cancel()
         requests.unsubscribe()
         sink.unsubscribe()

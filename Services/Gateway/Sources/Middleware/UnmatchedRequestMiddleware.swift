@@ -40,7 +40,13 @@ struct UnmatchedRequestMiddleware: RouterMiddleware {
         return ErrorResponse.make(404, "Not Found")
     }
 
+    /// Byte by byte: this runs on every request.
     static func hasEmptySegment(_ path: String) -> Bool {
-        path.utf8.last == UInt8(ascii: "/") || path.contains("//") || path.isEmpty
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/") { return true }
+            previous = byte
+        }
+        return previous == UInt8(ascii: "/") || previous == 0
     }
 }
