@@ -20,6 +20,7 @@ struct APIDocumentTests {
             let response = try await system.client.get("/openapi.json")
             #expect(response.status == 200)
             #expect(response.header("Content-Type")?.hasPrefix("application/json") == true)
+            #expect(response.header("RateLimit-Limit") != nil, "counted against the public policy")
             let document = response.json
             #expect(document["openapi"] as? String == "3.1.0")
             for endpoint in Endpoint.all {

@@ -26,6 +26,9 @@ struct GatewayRouter {
     let securityHeaders: SecurityHeaders
     let adminRefusals: AdminRefusalReporter
     let apiDocument: APIDocumentSource
+    /// The limit on the document's routes (gateway.yaml's `public` policy), which ask the services
+    /// over the bus until the document is built.
+    let documentPolicy: RateLimitPolicy?
     let logger: Logger
 
     func build() -> Router<GatewayRequestContext> {
@@ -39,7 +42,11 @@ struct GatewayRouter {
             return JSONResponse.make(report.ready ? 200 : 503, report)
         }
 
-        router.get("/openapi.json") { _, _ in
+        let documents = router.group()
+        if let documentPolicy {
+            documents.add(middleware: RateLimitMiddleware(policy: documentPolicy, limiter: limiter, routeKey: "GET /openapi.json"))
+        }
+        documents.get("/openapi.json") { _, _ in
             switch await apiDocument.document() {
             case .success(let made):
                 var headers = HTTPFields()
@@ -48,7 +55,7 @@ struct GatewayRouter {
             case .failure(let missing): return Self.documentUnavailable(missing)
             }
         }
-        router.get("/docs") { _, _ in
+        documents.get("/docs") { _, _ in
             switch await apiDocument.document() {
             case .success(let made):
                 var headers = HTTPFields()

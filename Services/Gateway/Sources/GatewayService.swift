@@ -39,6 +39,7 @@ public enum GatewayService {
             apiDocument: APIDocumentSource(
                 builder: APIDocumentBuilder(routes: routes, publicURL: config.common.publicURL, bodyLimit: routesFile.bodyLimit),
                 connection: connection, subjects: subjects, logger: logger),
+            documentPolicy: routesFile.policies["public"].map { RateLimitPolicy(name: "public", from: $0) },
             logger: logger
         ).build()
         return Application(
