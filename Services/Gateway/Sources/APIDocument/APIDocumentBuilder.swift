@@ -40,7 +40,7 @@ struct APIDocumentBuilder {
 
     private func operation(_ route: GatewayRoute, shape: EndpointShape, summary: String, declared: Bool) -> OpenAPIDocument.Operation {
         var answers = shape.answers
-        answers += gatewayAnswers(route, takesBody: shape.body != nil)
+        answers += gatewayAnswers(route)
         var parameters = route.parameterNames.map {
             OpenAPIDocument.Parameter(name: $0, in: "path", required: true, description: nil, schema: .string())
         }
@@ -67,7 +67,7 @@ struct APIDocumentBuilder {
     }
 
     /// What the gateway answers on this route before (or instead of) the service.
-    private func gatewayAnswers(_ route: GatewayRoute, takesBody: Bool) -> [Answer] {
+    private func gatewayAnswers(_ route: GatewayRoute) -> [Answer] {
         var answers: [Answer] = []
         if route.access != .public {
             answers.append(.error(401, "Not authenticated / Invalid token / Token expired / Token has been revoked", headers: ["WWW-Authenticate"]))
@@ -81,7 +81,7 @@ struct APIDocumentBuilder {
         if route.refreshCookie {
             answers.append(.error(403, "Cross-site request refused: send an allowed Origin or Content-Type: application/json"))
         }
-        if takesBody || JSONContentType.takesBody(route.method) {
+        if JSONContentType.takesBody(route.method) {
             answers.append(.error(413, "Request body is larger than \(bodyLimit) bytes"))
             answers.append(.error(415, JSONContentType.refusal))
             answers.append(.error(400, "Could not read the request body"))
