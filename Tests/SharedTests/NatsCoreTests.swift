@@ -157,7 +157,7 @@ struct NatsCoreTests {
         }
     }
 
-    @Test("200k messages through subscriptions and request/reply leave memory flat (each natsMsg destroyed once)")
+    @Test("100k messages, twice, through subscriptions and request/reply leave memory flat (each natsMsg destroyed once)")
     func memoryStaysFlat() async throws {
         let nats = try await TestNats.connect()
         let responder = try await nats.anotherConnection()
@@ -173,14 +173,19 @@ struct NatsCoreTests {
         var headers = NatsHeaders()
         headers["Tollgate-Request-ID"] = "memory-test"
 
-        // The first round reaches the steady state (buffers, malloc arenas); the second must not grow it.
+        // The first round reaches the steady state (buffers, malloc arenas); the next two must not
+        // grow it. A leaked message (256-byte payload plus headers and bookkeeping) would cost over
+        // 40 MB in each; the other suites running in this process meanwhile move the figure too
+        // (26 MB seen once), but not in both rounds alike, so the smaller growth is the one judged.
         try await Self.pump(100_000, nats: nats, sink: sink, payload: payload, headers: headers)
-        let before = ResidentMemory.bytes()
-        try await Self.pump(200_000, nats: nats, sink: sink, payload: payload, headers: headers)
-        let after = ResidentMemory.bytes()
-        // A leaked message (256-byte payload plus headers and bookkeeping) would cost over 80 MB here;
-        // the bound leaves room for the other suites running in this process meanwhile (up to 26 MB seen).
-        #expect(after - before < 32 * 1024 * 1024, "resident memory grew by \((after - before) / 1024) KiB")
+        var growths: [Int] = []
+        for _ in 0..<2 {
+            let before = ResidentMemory.bytes()
+            try await Self.pump(100_000, nats: nats, sink: sink, payload: payload, headers: headers)
+            growths.append(ResidentMemory.bytes() - before)
+        }
+        let smaller = growths.min() ?? 0
+        #expect(smaller < 24 * 1024 * 1024, "resident memory grew by \(growths.map { $0 / 1024 }) KiB")
         serving.cancel()
         requests.unsubscribe()
         sink.unsubscribe()
