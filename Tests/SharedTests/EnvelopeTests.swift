@@ -23,6 +23,20 @@ struct EnvelopeTests {
         #expect(bare.budget == nil && bare.accessToken == nil && bare.pathParameters.isEmpty)
     }
 
+    @Test("a budget at its extremes reads as none or as itself, never a trap")
+    func budgetExtremes() {
+        for (text, expected) in [
+            ("0", nil), ("-1", nil), ("abc", nil), ("1.5", nil), ("99999999999999999999", nil),
+            ("9223372036854775807", Duration.milliseconds(Int64.max)), ("2500", Duration.milliseconds(2500)),
+        ] as [(String, Duration?)] {
+            var headers = RequestEnvelope(method: "GET", path: "/").natsHeaders
+            headers.add("Tollgate-Budget-Ms", text)
+            #expect(RequestEnvelope(natsHeaders: headers).budget == expected, "\(text)")
+        }
+        let far = ContinuousClock.now + Duration.milliseconds(Int64.max)
+        #expect(far > ContinuousClock.now, "the longest budget still makes a deadline")
+    }
+
     @Test("a reply carries its status and only the headers the gateway passes on; a reply without a status is none")
     func reply() {
         let written = ReplyEnvelope(
