@@ -1,6 +1,6 @@
-# Tollgate: `make run` starts everything, `make test` runs every test, `make api-check` tries the
+# Tollgate: `make run` starts everything (`make cluster`: on a three-server NATS cluster), `make test` runs every test, `make api-check` tries the
 # running system against its own API document, `make bench` measures.
-.PHONY: run build release test api-check bench deps clean-data
+.PHONY: run cluster build release test api-check bench deps clean-data
 
 deps:
 	@.ci/install-deps
@@ -13,6 +13,10 @@ release: deps
 
 run: release
 	@.ci/launch
+
+# Three NATS servers (JetStream R3, routes authenticated), PostgreSQL and two instances of every service.
+cluster: release
+	@.ci/launch --cluster
 
 test: deps
 	@.ci/install-deps --test

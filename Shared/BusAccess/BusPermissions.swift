@@ -14,8 +14,8 @@ public enum BusPermissions {
                 publish: routes(of: nil, subjects) + extraRoutes.map(subjects.route) + [subjects.authAdminRefused]
                     + [subjects.apiShapes(.auth), subjects.apiShapes(.billing)]
                     + ServiceName.allCases.filter { $0 != .gateway }.map(subjects.ping)
-                    + tokens + JetStreamAPI.watchBucket(subjects.entitlementsBucket),
-                subscribe: inbox, allowResponses: false)
+                    + tokens + JetStreamAPI.watchBucket(subjects.entitlementsBucket) + [subjects.gatewayRateLimitHits],
+                subscribe: inbox + [subjects.gatewayRateLimitHits], allowResponses: false)
         case .auth:
             return NatsPermissions(
                 publish: [subjects.authUserChanged, subjects.billingStats, subjects.billingUserCounts, subjects.billingAudit]

@@ -45,8 +45,43 @@ public struct CredentialsFolder: Sendable {
             try writeFile(pair.publicKey + "\n", to: layout.emailPublicKey, mode: 0o644)
             report.created.append(layout.emailPrivateKey)
         }
+        if !FileManager.default.fileExists(atPath: layout.natsRoutePassword) {
+            try writeSecret(SecureRandom.token() + "\n", to: layout.natsRoutePassword)
+            report.created.append(layout.natsRoutePassword)
+        }
         try writeAuthorization(publicKeys: report.publicKeys, subjects)
         return report
+    }
+
+    /// The password of the cluster's routes (made by `prepare`).
+    public func routePassword() throws -> String {
+        guard let secret = SecretText.read(file: layout.natsRoutePassword) else {
+            throw Problem(description: "cannot read \(layout.natsRoutePassword)")
+        }
+        return secret.value
+    }
+
+    /// Writes the configuration of each server of a cluster whose routes are at `peers`, the
+    /// servers `numbers` (1-based) being this machine's, into `folder` (the credentials folder by
+    /// default), each including the authorization block from `authorization` (the one beside it
+    /// by default); returns the files written.
+    public func writeClusterNodes(
+        _ numbers: [Int], peers: [NatsClusterNode.Address], clientHost: String, clientPorts: [Int], storeDirectory: String,
+        routeListenHost: String? = nil, folder: String? = nil, authorization: String = "nats-authorization.conf"
+    ) throws -> [String] {
+        if let folder { try makeDirectory(folder) }
+        let password = try routePassword()
+        var written: [String] = []
+        for (index, number) in numbers.enumerated() {
+            let node = NatsClusterNode(
+                serverName: "tollgate-\(number)", client: .init(host: clientHost, port: clientPorts[index]),
+                route: peers[number - 1], peers: peers, storeDirectory: "\(storeDirectory)/node-\(number)",
+                routePassword: password, authorizationFile: authorization, routeListenHost: routeListenHost)
+            let path = folder.map { "\($0)/nats-node-\(number).conf" } ?? layout.natsClusterNode(number)
+            try writeSecret(node.rendered(), to: path)
+            written.append(path)
+        }
+        return written
     }
 
     /// A new key for `identity`; the server takes it at its next start or configuration reload.

@@ -6,6 +6,8 @@ public struct CommonConfig: Sendable, Equatable {
         case development, production
     }
 
+    /// `NATS_URL`: one server, or every server of a cluster comma-separated (a connection moves to
+    /// another when its server goes away).
     public var natsURL: String
     /// `TOLLGATE_NATS_SEED[_FILE]`: the service's nkey seed; unset, the identity's file under the
     /// data folder (`CredentialsLayout`) is used.
@@ -36,6 +38,9 @@ public struct CommonConfig: Sendable, Equatable {
     /// `TOLLGATE_MAX_REQUESTS_IN_FLIGHT`: how many HTTP requests one service instance works on at once; more
     /// are answered 503 at once rather than queued without bound.
     public var maxRequestsInFlight: Int = 512
+    /// `TOLLGATE_JETSTREAM_REPLICAS`: how many servers hold a copy of every stream and bucket (1 on
+    /// one server, 3 on a cluster); an existing stream with another count is brought to it.
+    public var jetStreamReplicas: Int = 1
 
     public init(
         natsURL: String, prefix: String, dataDirectory: String, environment: Environment, logLevel: String,
@@ -54,7 +59,7 @@ public struct CommonConfig: Sendable, Equatable {
     }
 
     public static func read(_ reader: inout EnvironmentReader) -> CommonConfig {
-        let natsURL = reader.url("NATS_URL", default: "nats://127.0.0.1:4222", schemes: ["nats", "tls"])
+        let natsURL = reader.urlList("NATS_URL", default: "nats://127.0.0.1:4222", schemes: ["nats", "tls"])
         let prefix = reader.string("TOLLGATE_PREFIX", default: "tollgate")
         if prefix.isEmpty || !prefix.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
             reader.addProblem("TOLLGATE_PREFIX: letters, digits, _ and - only, got \"\(prefix)\"")
@@ -82,6 +87,7 @@ public struct CommonConfig: Sendable, Equatable {
             natsCAFile: caFile)
         config.productName = reader.string("TOLLGATE_PRODUCT_NAME", default: "Tollgate")
         config.maxRequestsInFlight = reader.int("TOLLGATE_MAX_REQUESTS_IN_FLIGHT", default: 512, in: 1...100_000)
+        config.jetStreamReplicas = reader.int("TOLLGATE_JETSTREAM_REPLICAS", default: 1, in: 1...5)
         config.jwtIssuer = reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate")
         config.jwtAudience = reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate")
         config.emailPublicKey = reader.secret("TOLLGATE_EMAIL_PUBLIC_KEY", defaultFile: layout.emailPublicKey)

@@ -14,6 +14,13 @@ public struct CredentialsLayout: Sendable, Equatable {
     /// The server's `authorization` block: public keys and permissions, no secret.
     public var natsAuthorization: String { "\(directory)/nats-authorization.conf" }
 
+    /// The password NATS servers present to each other on cluster routes.
+    public var natsRoutePassword: String { "\(directory)/nats/cluster-route.password" }
+
+    /// The configuration of server `number` of a cluster on this machine (`make cluster`); it
+    /// holds the route password.
+    public func natsClusterNode(_ number: Int) -> String { "\(directory)/nats-node-\(number).conf" }
+
     /// The Notifier's email key pair: Auth and Billing seal email commands to the public half.
     public var emailPublicKey: String { "\(directory)/email/notifier.public" }
     public var emailPrivateKey: String { "\(directory)/email/notifier.private" }

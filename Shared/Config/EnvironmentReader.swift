@@ -95,6 +95,24 @@ public struct EnvironmentReader {
         return text
     }
 
+    /// One URL or several, comma-separated (the servers of a cluster): each must have one of `schemes`.
+    public mutating func urlList(_ name: String, default defaultValue: String, schemes: Set<String>) -> String {
+        let text = raw(name) ?? defaultValue
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let valid = parts.allSatisfy { part in
+            guard let components = URLComponents(string: part), let scheme = components.scheme?.lowercased(),
+                components.host?.isEmpty == false
+            else { return false }
+            return schemes.contains(scheme)
+        }
+        guard valid else {
+            problems.append(
+                "\(name): expected URLs with scheme \(schemes.sorted().joined(separator: " or ")), comma-separated, got \"\(redactedURL(text))\"")
+            return defaultValue
+        }
+        return parts.joined(separator: ",")
+    }
+
     /// A database URL: `sqlite://PATH`, `sqlite::memory:` or `postgres://…`.
     public mutating func databaseURL(_ name: String, default defaultValue: String) -> String {
         let url = raw(name) ?? defaultValue
@@ -118,6 +136,9 @@ public struct EnvironmentReader {
 
 /// A URL with any password replaced, safe to print.
 public func redactedURL(_ text: String) -> String {
+    if text.contains(",") {
+        return text.split(separator: ",", omittingEmptySubsequences: false).map { redactedURL(String($0)) }.joined(separator: ",")
+    }
     guard var components = URLComponents(string: text), components.password != nil else { return text }
     components.password = "redacted"
     return components.string ?? "<redacted>"

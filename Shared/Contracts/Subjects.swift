@@ -42,6 +42,10 @@ public struct Subjects: Sendable, Equatable {
     /// which gateways ask for to write the API document. Internal.
     public func apiShapes(_ service: ServiceName) -> String { "\(prefix).\(service.rawValue).internal.api-shapes" }
 
+    /// Gateways tell each other the requests they admitted (`RateLimitSharing`), so a policy's
+    /// limit holds for the deployment. Core NATS, every gateway listens. Internal.
+    public var gatewayRateLimitHits: String { "\(prefix).gateway.internal.rate-limit-hits" }
+
     /// Readiness: every service answers a request here.
     public func ping(_ service: ServiceName) -> String { "\(prefix).ping.\(service.rawValue)" }
 

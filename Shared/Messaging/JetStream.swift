@@ -8,12 +8,18 @@ public struct StreamSettings: Sendable, Equatable {
     public var maxAge: Duration?
     /// How long JetStream remembers a `Nats-Msg-Id` to drop duplicates.
     public var duplicateWindow: Duration
+    /// How many servers of a cluster hold a copy (1 on a single server).
+    public var replicas: Int
 
-    public init(name: String, subjects: [String], maxAge: Duration? = nil, duplicateWindow: Duration = .seconds(120)) {
+    public init(
+        name: String, subjects: [String], maxAge: Duration? = nil, duplicateWindow: Duration = .seconds(120),
+        replicas: Int = 1
+    ) {
         self.name = name
         self.subjects = subjects
         self.maxAge = maxAge
         self.duplicateWindow = duplicateWindow
+        self.replicas = replicas
     }
 }
 
@@ -83,24 +89,45 @@ public final class JetStream: @unchecked Sendable {
 
     deinit { jsCtx_Destroy(context) }
 
-    /// Creates the stream, or updates it to these settings if it exists.
-    public func createOrUpdateStream(_ settings: StreamSettings) async throws(NatsError) {
+    /// Creates the stream, or brings an existing one to these settings; returns what it changed
+    /// (`replicas 1 → 3`), empty when it was created or already so.
+    @discardableResult
+    public func createOrUpdateStream(_ settings: StreamSettings) async throws(NatsError) -> [String] {
         let context = UnsafeSendableHandle(self.context)
-        try await BlockingCalls.run { () throws(NatsError) in
-            try withStreamConfig(settings) { config throws(NatsError) in
+        return try await BlockingCalls.run { () throws(NatsError) -> [String] in
+            try withStreamConfig(settings) { config throws(NatsError) -> [String] in
                 var errorCode = jsErrCode(0)
                 let status = js_AddStream(nil, context.pointer, &config, nil, &errorCode)
-                if status == NATS_OK { return }
-                // 10058: a stream with this name exists already.
+                if status == NATS_OK { return [] }
+                // 10058: a stream with this name exists already, with other settings.
                 guard errorCode.rawValue == 10058 else {
                     throw NatsError.from(status, "create stream \(settings.name)", jsErrorCode: errorCode)
                 }
+                let changes = try differences(context: context.pointer, settings: settings)
                 var updateCode = jsErrCode(0)
                 try NatsError.check(
                     js_UpdateStream(nil, context.pointer, &config, nil, &updateCode), "update stream \(settings.name)",
                     jsErrorCode: updateCode)
+                return changes
             }
         }
+    }
+
+    /// Gives an existing stream (a bucket's `KV_…`) this replica count; returns what changed.
+    func setReplicas(stream: String, to replicas: Int) throws(NatsError) -> [String] {
+        var info: UnsafeMutablePointer<jsStreamInfo>? = nil
+        var errorCode = jsErrCode(0)
+        try NatsError.check(
+            js_GetStreamInfo(&info, context, stream, nil, &errorCode), "read stream \(stream)", jsErrorCode: errorCode)
+        guard let info else { throw NatsError(.jetStream, "libnats returned no stream information") }
+        defer { jsStreamInfo_Destroy(info) }
+        guard let config = info.pointee.Config, config.pointee.Replicas != Int64(replicas) else { return [] }
+        let change = "replicas \(config.pointee.Replicas) → \(replicas)"
+        config.pointee.Replicas = Int64(replicas)
+        var updateCode = jsErrCode(0)
+        try NatsError.check(
+            js_UpdateStream(nil, context, config, nil, &updateCode), "update stream \(stream)", jsErrorCode: updateCode)
+        return [change]
     }
 
     /// Publishes and waits for JetStream to store the message. `messageID` becomes `Nats-Msg-Id`, so a
@@ -142,6 +169,25 @@ public final class JetStream: @unchecked Sendable {
     }
 }
 
+/// How the stream as it exists differs from `settings`, in words for the log.
+private func differences(context: OpaquePointer, settings: StreamSettings) throws(NatsError) -> [String] {
+    var info: UnsafeMutablePointer<jsStreamInfo>? = nil
+    var errorCode = jsErrCode(0)
+    try NatsError.check(
+        js_GetStreamInfo(&info, context, settings.name, nil, &errorCode), "read stream \(settings.name)",
+        jsErrorCode: errorCode)
+    guard let info, let config = info.pointee.Config?.pointee else { return [] }
+    defer { jsStreamInfo_Destroy(info) }
+    var changes: [String] = []
+    if config.Replicas != Int64(settings.replicas) { changes.append("replicas \(config.Replicas) → \(settings.replicas)") }
+    let maxAge = settings.maxAge?.nanoseconds ?? 0
+    if config.MaxAge != maxAge { changes.append("max age \(config.MaxAge / 1_000_000_000) s → \(maxAge / 1_000_000_000) s") }
+    if config.Duplicates != settings.duplicateWindow.nanoseconds { changes.append("duplicate window") }
+    let subjects = (0..<Int(config.SubjectsLen)).compactMap { config.Subjects?[$0].map { String(cString: $0) } }
+    if subjects != settings.subjects { changes.append("subjects \(subjects) → \(settings.subjects)") }
+    return changes
+}
+
 private func withStreamConfig<Result>(
     _ settings: StreamSettings, _ body: (inout jsStreamConfig) throws(NatsError) -> Result
 ) throws(NatsError) -> Result {
@@ -149,6 +195,7 @@ private func withStreamConfig<Result>(
     jsStreamConfig_Init(&config)
     config.Storage = js_FileStorage
     config.Duplicates = settings.duplicateWindow.nanoseconds
+    config.Replicas = Int64(settings.replicas)
     if let maxAge = settings.maxAge { config.MaxAge = maxAge.nanoseconds }
     let names = settings.subjects.map { strdup($0) }
     defer { names.forEach { free($0) } }

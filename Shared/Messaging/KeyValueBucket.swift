@@ -7,12 +7,18 @@ public struct KeyValueSettings: Sendable {
     /// Entries older than this disappear (nil: kept until deleted).
     public var ttl: Duration?
     public var history: UInt8
+    /// How many servers of a cluster hold a copy (1 on a single server).
+    public var replicas: Int
 
-    public init(bucket: String, ttl: Duration? = nil, history: UInt8 = 1) {
+    public init(bucket: String, ttl: Duration? = nil, history: UInt8 = 1, replicas: Int = 1) {
         self.bucket = bucket
         self.ttl = ttl
         self.history = history
+        self.replicas = replicas
     }
+
+    /// The stream JetStream keeps the bucket in.
+    public var streamName: String { "KV_\(bucket)" }
 }
 
 /// One key's value as a watcher or `get` sees it.
@@ -46,23 +52,32 @@ public final class KeyValueBucket: @unchecked Sendable {
 
     static func open(jetStream: JetStream, settings: KeyValueSettings) async throws(NatsError) -> KeyValueBucket {
         let context = UnsafeSendableHandle(jetStream.context)
-        let store = try await BlockingCalls.run { () throws(NatsError) -> UnsafeSendableHandle in
+        let (store, changes) = try await BlockingCalls.run { () throws(NatsError) -> (UnsafeSendableHandle, [String]) in
             var config = kvConfig()
             kvConfig_Init(&config)
             config.History = settings.history
             config.StorageType = js_FileStorage
+            config.Replicas = Int32(settings.replicas)
             if let ttl = settings.ttl { config.TTL = ttl.nanoseconds }
             var store: OpaquePointer? = nil
             let status = settings.bucket.withCString { bucket in
                 config.Bucket = bucket
                 return js_CreateKeyValue(&store, context.pointer, &config)
             }
+            var changes: [String] = []
             if status != NATS_OK {
-                // It exists with other settings (another process made it): use it as it is.
+                // It exists with other settings (made before, or by another instance): its copies
+                // are brought to the configured count; the rest is used as it is.
+                if status == NATS_TIMEOUT { throw NatsError.from(status, "create bucket \(settings.bucket)") }
                 try NatsError.check(js_KeyValue(&store, context.pointer, settings.bucket), "open bucket \(settings.bucket)")
+                changes = try jetStream.setReplicas(stream: settings.streamName, to: settings.replicas)
             }
             guard let store else { throw NatsError(.jetStream, "libnats returned no bucket") }
-            return UnsafeSendableHandle(store)
+            return (UnsafeSendableHandle(store), changes)
+        }
+        if !changes.isEmpty {
+            jetStream.connection.logger.notice(
+                "bucket brought to its settings", metadata: ["bucket": "\(settings.bucket)", "changes": "\(changes)"])
         }
         return KeyValueBucket(store: store.pointer, jetStream: jetStream, name: settings.bucket)
     }

@@ -20,6 +20,11 @@ public struct NatsClientOptions: Sendable {
         self.caFile = caFile
     }
 
+    /// The servers of `url`, one per element.
+    var servers: [String] {
+        url.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// True when the URL asks for TLS (libnats then refuses a server without it).
     var wantsTLS: Bool {
         url.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("tls://") }

@@ -81,7 +81,7 @@ public final class NatsConnection: @unchecked Sendable {
             try NatsError.check(natsOptions_Create(&handle), "create options")
             guard let natsOptions = handle else { throw NatsError(.other, "libnats returned no options") }
             defer { natsOptions_Destroy(natsOptions) }
-            try NatsError.check(natsOptions_SetURL(natsOptions, options.url), "set url \(options.url)")
+            try setServers(options.servers, on: natsOptions)
             natsOptions_SetName(natsOptions, options.name)
             natsOptions_SetMaxReconnect(natsOptions, -1)
             natsOptions_SetReconnectWait(natsOptions, 250)
@@ -126,6 +126,14 @@ public final class NatsConnection: @unchecked Sendable {
     /// as libnats reported it; nil when there was none.
     public var lastRefusal: String? {
         events.lastRefusal.withLock { $0 }
+    }
+
+    /// The server this connection is on now (`nats://host:port`), nil while disconnected.
+    public var connectedURL: String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard natsConnection_GetConnectedUrl(handle, &buffer, buffer.count) == NATS_OK else { return nil }
+        let url = String(cString: buffer)
+        return url.isEmpty ? nil : url
     }
 
     public var isConnected: Bool {
@@ -196,6 +204,18 @@ public final class NatsConnection: @unchecked Sendable {
         replies.failAll(NatsError(.closed, "connection closed"))
         natsConnection_Destroy(handle)
     }
+}
+
+/// Every server of the list: libnats connects to one and, when it goes away, to another
+/// (`natsOptions_SetURL` given a comma-separated list did not fail over in our trials).
+private func setServers(_ servers: [String], on options: OpaquePointer) throws(NatsError) {
+    let copies = servers.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
+    let status = pointers.withUnsafeMutableBufferPointer { buffer in
+        natsOptions_SetServers(options, buffer.baseAddress, Int32(buffer.count))
+    }
+    try NatsError.check(status, "set servers \(servers.joined(separator: ","))")
 }
 
 /// A libnats pointer moved across a concurrency boundary; libnats objects are thread-safe.

@@ -28,6 +28,14 @@ public struct NatsError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String { "\(code.rawValue): \(message)" }
 
     public static let noResponders = NatsError(.noResponders, "no service is listening on the subject")
+
+    /// An error that passes by itself: nobody answered yet, the connection is moving to another
+    /// server, or JetStream says it is temporarily unavailable (a stream or the cluster electing a
+    /// leader). Worth trying again; anything else is a refusal that will not change.
+    public var isTransient: Bool {
+        code == .timeout || code == .noResponders || code == .connectionFailed
+            || message.contains("[jetstream error 10008]")
+    }
     public static let timeout = NatsError(.timeout, "the request timed out")
 
     /// Turns a libnats status into an error, or nothing for `NATS_OK`.

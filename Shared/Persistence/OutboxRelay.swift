@@ -2,12 +2,15 @@ import FluentKit
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import TollgateMessaging
 
 /// Publishes outbox rows to JetStream in creation order, with `Nats-Msg-Id` = the row id, and
 /// deletes a row only after JetStream's acknowledgement (a sent row would only keep what it
 /// announced, a sealed email among them, at rest for nothing). A crash between the two republishes
-/// the row, and JetStream drops the duplicate by its id.
+/// the row, and JetStream drops the duplicate by its id. Several instances of a service may each run
+/// a relay on one database: each publishes in creation order and JetStream drops what another
+/// already published, so the streams and buckets see every row once, in order.
 public final class OutboxRelay: Service, Sendable {
     private let database: ServiceDatabase
     private let jetStream: JetStream
@@ -15,6 +18,9 @@ public final class OutboxRelay: Service, Sendable {
     private let pollInterval: Duration
     private let wakeUps: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
+    /// Passes over the outbox begun and finished without error, counted so `flush` knows when
+    /// everything committed before it was published.
+    private let passes = Mutex<(begun: Int, finished: Int)>((0, 0))
 
     public init(database: ServiceDatabase, jetStream: JetStream, logger: Logger, pollInterval: Duration = .seconds(1)) {
         self.database = database
@@ -27,6 +33,19 @@ public final class OutboxRelay: Service, Sendable {
     /// Asks the relay to look at the outbox now (after a commit) instead of at its next poll.
     public func wakeUp() {
         wakeUpContinuation.yield()
+    }
+
+    /// Wakes the relay and waits until a pass begun after this call has published everything, or
+    /// `timeout` has passed (JetStream unreachable: the rows stay and are published later).
+    public func flush(within timeout: Duration) async -> Bool {
+        let target = passes.withLock { $0.begun + 1 }
+        wakeUp()
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if passes.withLock({ $0.finished >= target }) { return true }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return false
     }
 
     public func run() async throws {
@@ -42,8 +61,13 @@ public final class OutboxRelay: Service, Sendable {
         defer { ticker.cancel() }
         await cancelWhenGracefulShutdown {
             for await _ in wakeUps {
+                let pass = self.passes.withLock { passes in
+                    passes.begun += 1
+                    return passes.begun
+                }
                 do {
                     try await self.publishPending()
+                    self.passes.withLock { $0.finished = pass }
                 } catch {
                     self.logger.warning("outbox relay will retry", metadata: ["error": "\(error)"])
                 }

@@ -104,6 +104,18 @@ public final class ServiceRouter: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
+        // An instance that cannot yet verify tokens takes no requests (its ping included, so
+        // readiness says so): the other instances answer them meanwhile.
+        if let access, !access.isLoaded {
+            logger.info("waiting for the signing keys and revocations before serving")
+            var waited = 0
+            while !access.isLoaded {
+                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                waited += 1
+                if waited % 1000 == 0 { logger.warning("still waiting for the signing keys and revocations; not serving yet") }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
         let subscriptions = try handlers.map { entry in
             (try connection.subscribe(entry.subject, queueGroup: service.rawValue), entry.handler)
         }

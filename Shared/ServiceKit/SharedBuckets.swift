@@ -5,18 +5,28 @@ import TollgateMessaging
 /// opener creates them alike.
 public enum SharedBuckets {
     /// Public signing keys, by `kid` (written by Auth, read by gateways).
-    public static func jwks(_ subjects: Subjects) -> KeyValueSettings {
-        KeyValueSettings(bucket: subjects.jwksBucket)
+    public static func jwks(_ subjects: Subjects, replicas: Int = 1) -> KeyValueSettings {
+        KeyValueSettings(bucket: subjects.jwksBucket, replicas: replicas)
     }
 
     /// Revoked users and sessions. An entry only needs to outlive the access tokens it refuses; the
     /// TTL covers the longest lifetime Auth accepts (24 h) plus clock leeway.
-    public static func revocations(_ subjects: Subjects) -> KeyValueSettings {
-        KeyValueSettings(bucket: subjects.revocationsBucket, ttl: .seconds(86_400 + 60))
+    public static func revocations(_ subjects: Subjects, replicas: Int = 1) -> KeyValueSettings {
+        KeyValueSettings(bucket: subjects.revocationsBucket, ttl: .seconds(86_400 + 60), replicas: replicas)
     }
 
     /// Each user's current plan tier and access end (written by Billing, read by gateways).
-    public static func entitlements(_ subjects: Subjects) -> KeyValueSettings {
-        KeyValueSettings(bucket: subjects.entitlementsBucket)
+    public static func entitlements(_ subjects: Subjects, replicas: Int = 1) -> KeyValueSettings {
+        KeyValueSettings(bucket: subjects.entitlementsBucket, replicas: replicas)
+    }
+
+    /// The buckets a token is judged by (signing keys, revocations), by name.
+    public static func judgingTokens(_ subjects: Subjects) -> [String] {
+        [subjects.jwksBucket, subjects.revocationsBucket]
+    }
+
+    /// Every bucket a gateway reads, by name.
+    public static func readByGateways(_ subjects: Subjects) -> [String] {
+        [subjects.jwksBucket, subjects.revocationsBucket, subjects.entitlementsBucket]
     }
 }

@@ -27,7 +27,9 @@ struct RefreshRotationRulesTests {
         try await RefreshToken.insert(
             id: UUID(), sessionID: sessionID, tokenHash: TokenHash.of(first), lifetime: .seconds(86400), now: now, on: database.sql)
         let rotation = RefreshRotation(
-            database: database, sessions: SessionStore(database: database), refreshTokenLifetime: .seconds(86400), grace: grace)
+            database: database, sessions: SessionStore(
+                database: database,
+                revocations: RevocationOutbox(bucket: "revocations", relay: nil, logger: Logger(label: "test-revocations"))), refreshTokenLifetime: .seconds(86400), grace: grace)
         return (test, database, rotation, first, now)
     }
 

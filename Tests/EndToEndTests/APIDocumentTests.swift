@@ -83,6 +83,8 @@ struct APIDocumentTests {
             #expect(missing.json["detail"] as? String == "The API document needs every service; billing did not answer")
             #expect(missing.header("Retry-After") == "5")
             try await system.startService(.billing)
+            // A service starting answers once it has read the signing keys (readiness says when).
+            try await system.waitUntilReady()
             let whole = try await system.client.get("/openapi.json")
             #expect(whole.status == 200)
             #expect(Self.operation(whole.json, "POST", "/billing/subscriptions/subscribe") != nil)

@@ -22,7 +22,7 @@ struct BusSecurityTests {
     @Test("an outsider without credentials, or with a key the server does not know, is refused at once")
     func outsiders() async throws {
         try await TestSystem.with { system in
-            let answer = try RawNatsClient.anonymousConnect(port: system.nats.port)
+            let answer = try RawNatsClient.anonymousConnect(port: system.nats.clientPorts[0])
             #expect(answer.contains("Authorization Violation"), "\(answer)")
 
             var stranger = try system.options(as: .gateway)
@@ -217,7 +217,7 @@ struct BusSecurityTests {
             #expect(outbox?.n == 0)
             // Not on disk anywhere: not in Auth's database files (the token is kept hashed) nor in
             // JetStream's store.
-            let places = try Self.files(under: system.data.path) + Self.files(under: system.nats.storeDirectory.path)
+            let places = try Self.files(under: system.data.path) + system.nats.storeDirectories.flatMap { try Self.files(under: $0) }
             #expect(!places.isEmpty)
             for path in places where !path.hasSuffix(".eml") {
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -85,13 +85,32 @@ struct StripeWebhookTests {
         try await nats.start()
         var options = TestSystem.Options()
         options.nats = nats
+        options.environment["TOLLGATE_WEBHOOK_STORE_WAIT_MS"] = "1000"
         try await TestSystem.with(options) { system in
             #expect(try await Self.post(system, Self.event("evt_before")).status == 200)
             nats.stop()
+            let started = ContinuousClock.now
             let answer = try await Self.post(system, Self.event("evt_during"))
             #expect(answer.status == 503)
             #expect(answer.header("Retry-After") != nil)
+            #expect(ContinuousClock.now - started >= .seconds(1), "it waited for the store as configured")
             try await nats.start()
+        }
+    }
+
+    @Test("an event that arrives while NATS restarts waits for it and is stored: 200, not a refusal")
+    func storeBack() async throws {
+        let nats = try NatsServerProcess()
+        try await nats.start()
+        var options = TestSystem.Options()
+        options.nats = nats
+        try await TestSystem.with(options) { system in
+            nats.stop()
+            let answer = Task { try await Self.post(system, Self.event("evt_waiting")) }
+            try await Task.sleep(for: .milliseconds(300))
+            try await nats.start()
+            #expect(try await answer.value.status == 200)
+            #expect(try await Self.stored(system).map { $0.message.headers["Nats-Msg-Id"] } == ["evt_waiting"])
         }
     }
 }

@@ -3,11 +3,20 @@ import GatewayService
 import Testing
 import TollgateContracts
 
-@Suite("In-memory rate limiter")
+@Suite("Rate limiter: fixed windows counted across gateways")
 struct RateLimiterTests {
+    /// A clock at the start of a wall-clock window of `seconds` (windows are numbered by it, so
+    /// that every gateway numbers them alike).
+    static func clockAtWindowStart(_ seconds: Double = 60) -> TimeSource {
+        let clock = TimeSource()
+        let into = clock.now.timeIntervalSince1970.truncatingRemainder(dividingBy: seconds)
+        clock.advance(by: .milliseconds(Int64(((seconds - into) * 1000).rounded(.up))))
+        return clock
+    }
+
     @Test("limit requests per window and key, then refuse with the time left")
     func window() async throws {
-        let clock = TimeSource()
+        let clock = Self.clockAtWindowStart()
         let limiter = RateLimiter(clock: clock)
         let policy = RateLimitPolicy(name: "p", limit: 2, window: .seconds(60), key: .ip)
         #expect(limiter.check(policy: policy, key: "a").remaining == 1)
@@ -36,6 +45,59 @@ struct RateLimiterTests {
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         #expect(allowed == 100)
+    }
+
+    @Test("two gateways exchanging what they admitted allow the limit between them")
+    func shared() {
+        let clock = Self.clockAtWindowStart()
+        let first = RateLimiter(clock: clock)
+        let second = RateLimiter(clock: clock)
+        let policy = RateLimitPolicy(name: "p", limit: 5, window: .seconds(60), key: .ip)
+        for _ in 0..<3 { #expect(first.check(policy: policy, key: "a").allowed) }
+        #expect(second.check(policy: policy, key: "a").allowed, "before the report, the second counts alone")
+        second.add(first.takeUnshared())
+        first.add(second.takeUnshared())
+        let fifth = second.check(policy: policy, key: "a")
+        #expect(fifth.allowed)
+        #expect(fifth.remaining == 0)
+        #expect(second.check(policy: policy, key: "a").allowed == false)
+        first.add(second.takeUnshared())
+        #expect(first.check(policy: policy, key: "a").allowed == false, "the first knows the deployment used its five")
+        #expect(first.takeUnshared().isEmpty, "a refusal is not reported")
+        #expect(first.check(policy: policy, key: "b").allowed, "other keys are untouched")
+    }
+
+    @Test("a report is counted once, in its window: an old window's is ignored, a newer one's starts that window")
+    func reports() {
+        let clock = Self.clockAtWindowStart()
+        let limiter = RateLimiter(clock: clock)
+        let policy = RateLimitPolicy(name: "p", limit: 2, window: .seconds(60), key: .ip)
+        #expect(limiter.check(policy: policy, key: "a").allowed)
+        let sent = limiter.takeUnshared()
+        #expect(sent.count == 1)
+        #expect(sent.first?.counter == "p|a")
+        #expect(sent.first?.count == 1)
+        #expect(limiter.takeUnshared().isEmpty, "taken once")
+        let window = try! #require(sent.first?.window)
+        limiter.add([RateLimitHits(counter: "p|a", window: window - 1, count: 5)])
+        #expect(limiter.check(policy: policy, key: "a").allowed, "last window's counts do not fill this one")
+        limiter.add([RateLimitHits(counter: "p|b", window: window, count: 2)])
+        #expect(limiter.check(policy: policy, key: "b").allowed == false, "another gateway used b's two")
+        limiter.add([RateLimitHits(counter: "p|c", window: window + 1, count: 2)])
+        clock.advance(by: .seconds(60))
+        #expect(limiter.check(policy: policy, key: "c").allowed == false, "a report from a gateway already in the next window waits for it")
+    }
+
+    @Test("windows are numbered from wall-clock time: two limiters started apart report the same window")
+    func numbering() {
+        let clock = Self.clockAtWindowStart()
+        let policy = RateLimitPolicy(name: "p", limit: 9, window: .seconds(60), key: .ip)
+        let early = RateLimiter(clock: clock)
+        _ = early.check(policy: policy, key: "a")
+        clock.advance(by: .seconds(30))
+        let late = RateLimiter(clock: clock)
+        _ = late.check(policy: policy, key: "a")
+        #expect(early.takeUnshared().first?.window == late.takeUnshared().first?.window)
     }
 }
 

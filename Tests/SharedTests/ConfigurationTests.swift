@@ -30,6 +30,29 @@ struct ConfigurationTests {
         #expect(Set(names) == ["NATS_URL", "TOLLGATE_PREFIX", "TOLLGATE_ENV", "TOLLGATE_LOG_LEVEL", "PORT_X", "FLAG"])
     }
 
+    @Test("NATS_URL takes a cluster's servers comma-separated; replicas are 1…5; a bad entry or number is named")
+    func clusterSettings() throws {
+        var reader = EnvironmentReader([
+            "NATS_URL": " nats://a:4222, nats://b:4223 ,tls://c:4224", "TOLLGATE_JETSTREAM_REPLICAS": "3",
+        ])
+        let common = CommonConfig.read(&reader)
+        try reader.finish()
+        #expect(common.natsURL == "nats://a:4222,nats://b:4223,tls://c:4224")
+        #expect(common.jetStreamReplicas == 3)
+        #expect(CommonConfig.read(&reader).jetStreamReplicas == 3)
+        for (url, replicas) in [
+            ("nats://a:4222,", "1"), ("nats://a:4222,http://b", "1"), ("nats://a:4222,,nats://b", "1"), ("nats://a", "0"),
+            ("nats://a", "-1"), ("nats://a", "6"), ("nats://a", "9223372036854775807"), ("nats://a", "three"),
+        ] {
+            var bad = EnvironmentReader(["NATS_URL": url, "TOLLGATE_JETSTREAM_REPLICAS": replicas])
+            _ = CommonConfig.read(&bad)
+            let names = Set(bad.problems.map { String($0.prefix { $0 != ":" }) })
+            #expect(names.count == 1, "\(url) \(replicas): \(bad.problems)")
+            #expect(names.isSubset(of: ["NATS_URL", "TOLLGATE_JETSTREAM_REPLICAS"]))
+        }
+        #expect(redactedURL("nats://u:secret@a:4222,nats://u:secret@b:4223").contains("secret") == false)
+    }
+
     @Test("NAME_FILE supplies a secret from a file; a missing file is a clear problem")
     func secretFromFile() throws {
         let folder = try TemporaryDirectory()

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Synchronization
 import TollgateBusAccess
@@ -11,16 +14,18 @@ import TollgateSecurity
 /// the messaging tests, and refuses everyone else. Registering rewrites its authorization file
 /// and reloads it. It can be stopped and started again on the same port and store (to test
 /// reconnection).
-public final class NatsServerProcess: Sendable {
+public final class NatsServerProcess: NatsDeployment {
     /// The port the server chose at its first start, kept for every restart.
     private let chosenPort = Mutex<Int?>(nil)
     public var port: Int { chosenPort.withLock { $0 } ?? 0 }
     public let storeDirectory: TemporaryDirectory
     /// A user with no limits, for tests of the messaging layer itself (not of the permissions).
-    public let harness = NKey.generateUser()
+    public let harness: NKey
     private let process = Mutex<Process?>(nil)
     private let registry = AuthorizationRegistry()
     private let tls: TLSFiles?
+    /// Set for a server of a cluster: its name, routes and the route password.
+    private let clusterNode: NatsClusterNode?
 
     /// The certificate and key a `tls://` server presents, and the CA file that trusts it.
     public struct TLSFiles: Sendable {
@@ -39,8 +44,25 @@ public final class NatsServerProcess: Sendable {
     public init(tls: TLSFiles? = nil) throws {
         storeDirectory = try TemporaryDirectory("tollgate-nats")
         self.tls = tls
+        harness = NKey.generateUser()
+        clusterNode = nil
         try writeAuthorization([])
     }
+
+    /// A server of a cluster, on the ports its node says (chosen by the cluster beforehand, since
+    /// every server must know the others' route ports).
+    init(harness: NKey, clusterNode: (TemporaryDirectory) -> NatsClusterNode) throws {
+        storeDirectory = try TemporaryDirectory("tollgate-nats")
+        tls = nil
+        self.harness = harness
+        let node = clusterNode(storeDirectory)
+        self.clusterNode = node
+        chosenPort.withLock { $0 = node.client.port }
+        try writeAuthorization([])
+    }
+
+    public var clientPorts: [Int] { [port] }
+    public var storeDirectories: [String] { [storeDirectory.path] }
 
     /// Starts a server for the whole test process, shared by tests (each uses its own prefix).
     public static func shared() async throws -> NatsServerProcess {
@@ -61,7 +83,7 @@ public final class NatsServerProcess: Sendable {
         let running = try await registry.set(deployment, users) { all in
             try writeAuthorization(all)
             guard let pid = process.withLock({ $0?.processIdentifier }) else { return false }
-            kill(pid, SIGHUP)
+            Glibc.kill(pid, SIGHUP)
             return true
         }
         guard running else { return }
@@ -87,6 +109,7 @@ public final class NatsServerProcess: Sendable {
 
             """
         if let tls { config += "tls { cert_file: \"\(tls.certificate)\", key_file: \"\(tls.key)\" }\n" }
+        if let clusterNode { config = clusterNode.rendered() }
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: try NatsServerProcess.executable())
@@ -123,6 +146,18 @@ public final class NatsServerProcess: Sendable {
         guard rename(authorizationPath + ".new", authorizationPath) == 0 else {
             throw DeadlineExceeded(what: "cannot write \(authorizationPath)")
         }
+    }
+
+    /// Ends the server at once, as a crash or a lost machine would (`stop` lets it shut down).
+    public func kill() {
+        let server = process.withLock { process -> Process? in
+            defer { process = nil }
+            return process
+        }
+        guard let server else { return }
+        ChildProcesses.untrack(server.processIdentifier)
+        Glibc.kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
     }
 
     public func stop() {

@@ -26,9 +26,9 @@ public final class TestSystem: Sendable {
         /// gateway.yaml overrides of declared routes, by `"METHOD /path"`.
         public var overrides: [String: RoutesFile.Override] = [:]
         public var extraPolicies: [String: RoutesFile.Policy] = [:]
-        /// A nats-server the test controls (to stop and start it); by default each system gets its
-        /// own, stopped with it.
-        public var nats: NatsServerProcess?
+        /// A nats-server or a cluster the test controls (to stop and start it), started by the test
+        /// before the system; by default each system gets a server of its own, stopped with it.
+        public var nats: (any NatsDeployment)?
         public var authDatabaseURL: String?
         public var billingDatabaseURL: String?
         /// Keep gateway.yaml's rate limits as written; by default they are raised so tests that send
@@ -42,7 +42,7 @@ public final class TestSystem: Sendable {
         public init() {}
     }
 
-    public let nats: NatsServerProcess
+    public let nats: any NatsDeployment
     public let prefix: String
     public let data: TemporaryDirectory
     /// The variables every service reads (NATS_URL is the server's once it has started).
@@ -58,6 +58,8 @@ public final class TestSystem: Sendable {
     public let clock = TimeSource()
     private let options: Options
     private let running = Mutex<[ServiceName: RunningService]>([:])
+    /// Further instances of services (`startInstance`), by the name the test gave them.
+    private let instances = Mutex<[String: RunningService]>([:])
     private let ports = Mutex<[ServiceName: Int]>([:])
     /// A user with no limits within this system, for the tests' own instruments (a responder on a
     /// test route, reading a stream to assert on it); never one of the services.
@@ -77,7 +79,7 @@ public final class TestSystem: Sendable {
     /// The endpoint secret the test system's Webhook service trusts.
     public static let stripeWebhookSecret = "whsec_tollgate_test_secret"
 
-    private init(nats: NatsServerProcess, options: Options) throws {
+    private init(nats: any NatsDeployment, options: Options) throws {
         self.nats = nats
         self.options = options
         prefix = "t" + UUID().uuidString.prefix(12).lowercased().filter { $0.isLetter || $0.isNumber }
@@ -142,7 +144,7 @@ public final class TestSystem: Sendable {
         // Its identities are in the server's file before it starts, so no reload happens while
         // requests are in flight (a reload drops their reply permissions); a server the test
         // brings takes them by a reload before any traffic.
-        let nats = try options.nats ?? NatsServerProcess()
+        let nats: any NatsDeployment = try options.nats ?? NatsServerProcess()
         let system = try TestSystem(nats: nats, options: options)
         try await system.authorizeIdentities()
         if options.nats == nil { try await nats.start() }
@@ -205,9 +207,32 @@ public final class TestSystem: Sendable {
 
     /// `notifierFaults` applies when `service` is the Notifier.
     public func startService(_ service: ServiceName, notifierFaults: DeliveryFaults = DeliveryFaults()) async throws {
+        let (entry, port) = try await launch(service, name: "test-\(service)", notifierFaults: notifierFaults)
+        running.withLock { $0[service] = entry }
+        if let port { ports.withLock { $0[service] = port } }
+    }
+
+    /// Starts another instance of `service` beside the first, as a second process of it would run
+    /// (its own connection, the same identity, databases and queue groups); returns the HTTP port
+    /// of a gateway or webhook instance.
+    @discardableResult
+    public func startInstance(_ service: ServiceName, name: String) async throws -> Int? {
+        let (entry, port) = try await launch(service, name: name, notifierFaults: DeliveryFaults())
+        instances.withLock { $0[name] = entry }
+        return port
+    }
+
+    /// Stops an instance started by `startInstance`.
+    public func stopInstance(_ name: String) async {
+        guard let entry = instances.withLock({ $0.removeValue(forKey: name) }) else { return }
+        await stop(entry)
+    }
+
+    private func launch(_ service: ServiceName, name: String, notifierFaults: DeliveryFaults) async throws
+        -> (RunningService, Int?)
+    {
         let logger = Self.logger(service)
-        let connection = try await NatsConnection.connect(
-            try options(as: BusIdentity(service), name: "test-\(service)"), logger: logger)
+        let connection = try await NatsConnection.connect(try options(as: BusIdentity(service), name: name), logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let reportPort: @Sendable (Int) async -> Void = { port in portContinuation.yield(port) }
         let services: [any Service]
@@ -242,16 +267,19 @@ public final class TestSystem: Sendable {
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
-        running.withLock { $0[service] = RunningService(group: group, task: task, connection: connection, cleanUp: cleanUp) }
-        if service == .gateway || service == .webhook {
-            var iterator = portStream.makeAsyncIterator()
-            if let port = await iterator.next() { ports.withLock { $0[service] = port } }
-        }
+        let entry = RunningService(group: group, task: task, connection: connection, cleanUp: cleanUp)
+        guard service == .gateway || service == .webhook else { return (entry, nil) }
+        var iterator = portStream.makeAsyncIterator()
+        return (entry, await iterator.next())
     }
 
     /// Stops one service as if its process ended: it no longer answers on NATS.
     public func stopService(_ service: ServiceName) async {
         guard let entry = running.withLock({ $0.removeValue(forKey: service) }) else { return }
+        await stop(entry)
+    }
+
+    private func stop(_ entry: RunningService) async {
         await entry.group.triggerGracefulShutdown()
         _ = try? await entry.task.value
         await entry.connection.drain()
@@ -259,6 +287,7 @@ public final class TestSystem: Sendable {
     }
 
     public func shutdown() async {
+        for name in instances.withLock({ Array($0.keys) }) { await stopInstance(name) }
         for service in [ServiceName.gateway, .webhook, .notifier, .billing, .auth] {
             await stopService(service)
         }

@@ -31,10 +31,11 @@ public struct AuthService: Sendable {
         ) { database in
 
             let jetStream = try connection.jetStream()
-            try await StreamSetup.createStreams(StreamSetup.owned(by: .auth, subjects), on: jetStream)
+            let replicas = config.common.jetStreamReplicas
+            try await StreamSetup.createStreams(StreamSetup.owned(by: .auth, subjects, replicas: replicas), on: jetStream)
             let keyStore = SigningKeyStore(directory: config.keysDirectory)
             let signingKeys = try keyStore.loadOrCreate()
-            let jwks = try await jetStream.keyValue(SharedBuckets.jwks(subjects))
+            let jwks = try await StreamSetup.openBucket(SharedBuckets.jwks(subjects, replicas: replicas), on: jetStream)
             try await JWKSPublisher(bucket: jwks).publish(signingKeys)
             let tokens = try await AccessTokenIssuer(
                 signingKeys: signingKeys, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience,
@@ -69,8 +70,10 @@ public struct AuthService: Sendable {
                 database: database, cache: UserCache(lifetime: config.userCacheLifetime), connection: connection,
                 subjects: subjects, logger: logger)
             let me = MeHandler(users: users)
-            let sessionStore = SessionStore(database: database)
-            let revocations = RevocationPublisher(bucket: try await jetStream.keyValue(SharedBuckets.revocations(subjects)))
+            let revocationsBucket = try await StreamSetup.openBucket(
+                SharedBuckets.revocations(subjects, replicas: replicas), on: jetStream)
+            let revocations = RevocationOutbox(bucket: revocationsBucket.name, relay: relay, logger: logger)
+            let sessionStore = SessionStore(database: database, revocations: revocations)
             let sessionHandlers = SessionHandlers(
                 rotation: RefreshRotation(
                     database: database, sessions: sessionStore, refreshTokenLifetime: config.refreshTokenLifetime,

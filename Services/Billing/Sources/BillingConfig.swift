@@ -19,6 +19,9 @@ public struct BillingConfig: Sendable {
     public var sweepInterval: Duration
     /// How many Stripe events one instance applies at once.
     public var eventsInFlight: Int
+    /// `TOLLGATE_BILLING_EVENTS_ACK_WAIT` (seconds): how long an event handed to an instance may go
+    /// unacknowledged before JetStream gives it to another (an instance that died holds it that long).
+    public var eventsAckWait: Duration
     /// `TOLLGATE_PLAN_TIERS`: the tiers a plan may have (the gateway's `tier:` gates compare with them).
     public var planTiers: Set<Int>
 
@@ -40,6 +43,7 @@ public struct BillingConfig: Sendable {
             portalReturnURL: reader.url("TOLLGATE_PORTAL_RETURN_URL", default: "\(common.publicURL)/account", schemes: web),
             sweepInterval: reader.seconds("TOLLGATE_BILLING_SWEEP_SECONDS", default: .seconds(3600), in: 1...86_400),
             eventsInFlight: reader.int("TOLLGATE_BILLING_EVENTS_IN_FLIGHT", default: 64, in: 1...256),
+            eventsAckWait: reader.seconds("TOLLGATE_BILLING_EVENTS_ACK_WAIT", default: .seconds(60), in: 1...3600),
             planTiers: Self.tiers(&reader))
         try reader.finish()
         return config

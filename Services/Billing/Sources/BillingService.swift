@@ -38,14 +38,16 @@ public struct BillingService: Sendable {
             url: config.databaseURL, migrations: BillingMigrations.all, logger: logger
         ) { database in
             let jetStream = try connection.jetStream()
-            try await StreamSetup.createStreams(StreamSetup.owned(by: .billing, subjects), on: jetStream)
+            let replicas = config.common.jetStreamReplicas
+            try await StreamSetup.createStreams(StreamSetup.owned(by: .billing, subjects, replicas: replicas), on: jetStream)
 
             let stripe = config.stripeSecretKey.map { StripeCalls(client: StripeClient(secretKey: $0, apiBase: config.stripeAPIBase)) }
             if stripe == nil { logger.warning("STRIPE_SECRET_KEY is not set: plans stay local and checkout is refused") }
             let accounts = AccountDirectory(auth: InternalRequest(connection: connection, service: "account"), subjects: subjects)
             let emails = BillingEmails(outbox: EmailOutbox(subjects: subjects, sealer: try config.common.emailSealer()))
             // Opened here so that the bucket exists before the relay first writes to it.
-            let entitlements = EntitlementOutbox(bucket: try await jetStream.keyValue(SharedBuckets.entitlements(subjects)).name)
+            let entitlements = EntitlementOutbox(
+                bucket: try await StreamSetup.openBucket(SharedBuckets.entitlements(subjects, replicas: replicas), on: jetStream).name)
             let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
             let recentAccounts = RecentAccounts(directory: accounts)
             let sync = SubscriptionSync(
@@ -97,7 +99,7 @@ public struct BillingService: Sendable {
                     PullConsumerSettings(
                         stream: subjects.stripeStream, durableName: subjects.billingStripeConsumer,
                         filterSubject: subjects.stripeSubjects, maxDeliver: StripeEventConsumer.maxDeliveries,
-                        ackWait: .seconds(60), maxInFlight: config.eventsInFlight))
+                        ackWait: config.eventsAckWait, maxInFlight: config.eventsInFlight))
                 events = StripeEventConsumer(
                     consumer: consumer,
                     applier: StripeEventApplier(

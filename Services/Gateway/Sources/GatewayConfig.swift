@@ -9,6 +9,9 @@ public struct GatewayConfig: Sendable {
     public var routesFile: String
     /// Deadlines for slow and idle clients.
     public var timeouts: HTTPTimeouts
+    /// `TOLLGATE_RATE_LIMIT_SHARE_MS`: how often a gateway tells the others what it admitted; the
+    /// overshoot of a limit across gateways is what they admit within about this long.
+    public var rateLimitShareInterval: Duration
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> GatewayConfig {
         var reader = EnvironmentReader(environment)
@@ -18,7 +21,8 @@ public struct GatewayConfig: Sendable {
             host: reader.string("TOLLGATE_HTTP_HOST", default: "0.0.0.0"),
             port: reader.port("TOLLGATE_HTTP_PORT", default: 8080),
             routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"),
-            timeouts: HTTPTimeouts.read(&reader))
+            timeouts: HTTPTimeouts.read(&reader),
+            rateLimitShareInterval: .milliseconds(reader.int("TOLLGATE_RATE_LIMIT_SHARE_MS", default: 2, in: 1...10_000)))
         try reader.finish()
         return config
     }

@@ -14,6 +14,9 @@ import TollgateServiceKit
 struct GatewayRouter {
     let routes: RouteTable
     let verifier: AccessTokenVerifier
+    /// The keys and revocations `verifier` reads, watched from their buckets.
+    let tokens: TokenState
+    let subjects: Subjects
     let tiers: TierGate
     let clock: TimeSource
     let limiter: RateLimiter
@@ -66,7 +69,7 @@ struct GatewayRouter {
             }
         }
 
-        let signedIn = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier, logger: logger))
+        let signedIn = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier, tokens: tokens, subjects: subjects, logger: logger))
         let administrators = signedIn.group().add(middleware: AdminMiddleware(verifier: verifier, refusals: adminRefusals))
         for route in routes.routes {
             let group: RouterGroup<GatewayRequestContext>

@@ -20,12 +20,15 @@ public enum GatewayService {
         let entitlements = EntitlementState()
         let jetStream = try connection.jetStream()
         let cors = CorsPolicy(origins: routesFile.cors?.origins ?? [])
+        let limiter = RateLimiter(clock: clock)
         let router = GatewayRouter(
             routes: routes,
             verifier: AccessTokenVerifier(state: tokens, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience),
+            tokens: tokens,
+            subjects: subjects,
             tiers: TierGate(state: entitlements),
             clock: clock,
-            limiter: RateLimiter(clock: clock),
+            limiter: limiter,
             connection: connection,
             clientAddress: ClientAddress(trustedProxies: routesFile.trustedProxies ?? []),
             cors: cors,
@@ -49,6 +52,9 @@ public enum GatewayService {
             services: [
                 TokenStateWatcher(jetStream: jetStream, subjects: subjects, state: tokens, logger: logger),
                 EntitlementWatcher(jetStream: jetStream, subjects: subjects, state: entitlements, logger: logger),
+                RateLimitSharing(
+                    limiter: limiter, connection: connection, subject: subjects.gatewayRateLimitHits,
+                    interval: config.rateLimitShareInterval, logger: logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
             logger: logger)

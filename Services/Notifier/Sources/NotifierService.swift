@@ -23,7 +23,8 @@ public struct NotifierService: Sendable {
             url: config.databaseURL, migrations: NotifierMigrations.all, logger: logger
         ) { database in
             let jetStream = try connection.jetStream()
-            try await StreamSetup.createStreams(StreamSetup.owned(by: .notifier, subjects), on: jetStream)
+            try await StreamSetup.createStreams(
+                StreamSetup.owned(by: .notifier, subjects, replicas: config.common.jetStreamReplicas), on: jetStream)
             let pull = try await jetStream.pullConsumer(
                 PullConsumerSettings(
                     stream: subjects.emailStream, durableName: subjects.notifierConsumer, filterSubject: subjects.emailSubjects,

@@ -6,13 +6,15 @@ import TollgateMessaging
 
 /// `POST /billing/stripe/webhook`: a verified event goes to the `STRIPE` stream under its event id
 /// (`Nats-Msg-Id`, so Stripe's retries and duplicates are stored once) and is answered 200 only
-/// after JetStream stored it; when JetStream cannot take it, 503, and Stripe retries.
+/// after JetStream stored it; when JetStream cannot take it within `storeWait`, 503, and Stripe
+/// retries.
 struct StripeEventIntake: Sendable {
     static let bodyLimit = 1 << 20
 
     let signature: StripeSignature?
     let jetStream: JetStream
     let subjects: Subjects
+    let storeWait: Duration
     let logger: Logger
 
     /// Only what routing needs; Billing reads the rest.
@@ -45,8 +47,7 @@ struct StripeEventIntake: Sendable {
         do {
             var headers = NatsHeaders()
             headers.add("Stripe-Event-Type", head.type)
-            _ = try await jetStream.publish(
-                subjects.stripeEvent(type: head.type), payload: payload, messageID: head.id, headers: headers)
+            try await store(subjects.stripeEvent(type: head.type), payload: payload, messageID: head.id, headers: headers)
         } catch {
             logger.error("cannot store a Stripe event; Stripe will retry", metadata: ["event": "\(head.id)", "error": "\(error)"])
             return Self.answer(.serviceUnavailable, detail: "Event store unavailable", retryAfter: true)
@@ -54,6 +55,23 @@ struct StripeEventIntake: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: #"{"received":true}"#)))
+    }
+
+    /// Publishes, trying again while JetStream is briefly unavailable (the stream has no leader,
+    /// the connection is moving to another server) and `storeWait` allows.
+    private func store(_ subject: String, payload: Data, messageID: String, headers: NatsHeaders) async throws {
+        let deadline = ContinuousClock.now + storeWait
+        while true {
+            let failure: NatsError
+            do {
+                _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, headers: headers)
+                return
+            } catch {
+                failure = error
+            }
+            guard failure.isTransient, ContinuousClock.now + .milliseconds(250) < deadline else { throw failure }
+            try await Task.sleep(for: .milliseconds(250))
+        }
     }
 
     private static func answer(_ status: HTTPResponse.Status, detail: String, retryAfter: Bool = false) -> Response {

@@ -23,7 +23,7 @@ public enum WebhookService {
         let intake = StripeEventIntake(
             signature: config.stripeSecrets.isEmpty
                 ? nil : StripeSignature(secrets: config.stripeSecrets, tolerance: TimeInterval(config.tolerance)),
-            jetStream: jetStream, subjects: subjects, logger: logger)
+            jetStream: jetStream, subjects: subjects, storeWait: config.storeWait, logger: logger)
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware(headers: SecurityHeaders(publicURL: config.common.publicURL)))
         router.get("/healthz") { _, _ in

@@ -11,20 +11,28 @@ import TollgateMessaging
 public struct AccessCheck: Sendable {
     let verifier: AccessTokenVerifier
     let watcher: TokenStateWatcher
+    let state: TokenState
+    let subjects: Subjects
 
     /// How long a request that arrives before the keys and revocations were first read may wait
     /// for them (a service just started), instead of being refused.
-    static let loadWait: Duration = .seconds(3)
+    public static let loadWait: Duration = .seconds(3)
+    public static let keysNotRead = "Signing keys not read yet; try again"
 
     public init(jetStream: JetStream, config: CommonConfig, logger: Logger) {
         let subjects = Subjects(prefix: config.prefix)
         let state = TokenState()
+        self.state = state
+        self.subjects = subjects
         verifier = AccessTokenVerifier(state: state, issuer: config.jwtIssuer, audience: config.jwtAudience)
         watcher = TokenStateWatcher(jetStream: jetStream, subjects: subjects, state: state, logger: logger)
     }
 
     /// Keeps the keys and revocations current: run it with the service.
     public var service: any Service { watcher }
+
+    /// True once the keys and revocations have been read.
+    var isLoaded: Bool { watcher.isLoaded }
 
     /// The verified caller, or 401 as the gateway answers it.
     func principal(of request: ServiceRequest) async throws -> Principal {
@@ -48,9 +56,10 @@ public struct AccessCheck: Sendable {
         guard let token = request.accessToken else {
             throw HTTPFailure(401, "Not authenticated", headers: [("WWW-Authenticate", "Bearer")])
         }
-        if !watcher.isLoaded {
-            let deadline = ContinuousClock.now + Self.loadWait
-            while !watcher.isLoaded && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        // Not the token's fault when the keys are missing: the client is told to come back rather
+        // than that it is signed out.
+        guard await state.waitUntilLoaded(SharedBuckets.judgingTokens(subjects), upTo: Self.loadWait) else {
+            throw HTTPFailure(503, Self.keysNotRead, headers: [("Retry-After", "1")])
         }
         do {
             return try verifier.verify(token)

@@ -47,6 +47,18 @@ public final class TokenState: Sendable {
         loadedBuckets.withLock { $0.contains(bucket) }
     }
 
+    /// Waits (up to `timeout`) until every one of `buckets` has been read; false if one has not.
+    /// A process just started gets requests before its watches have caught up: waiting a moment
+    /// beats refusing a good token for want of its key.
+    public func waitUntilLoaded(_ buckets: [String], upTo timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !buckets.allSatisfy(isLoaded) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
     /// When the user's or session's tokens were revoked (tokens issued at or before it are refused).
     public func revokedAt(key: String) -> Int64? {
         revocations.withLock { $0[key] }

@@ -20,7 +20,7 @@ public struct TokenStateWatcher: Service {
 
     /// Both buckets read up to date at least once.
     public var isLoaded: Bool {
-        state.isLoaded(subjects.jwksBucket) && state.isLoaded(subjects.revocationsBucket)
+        SharedBuckets.judgingTokens(subjects).allSatisfy(state.isLoaded)
     }
 
     public func run() async throws {

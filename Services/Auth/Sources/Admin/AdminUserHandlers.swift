@@ -11,7 +11,7 @@ struct AdminUserHandlers: Sendable {
     let database: ServiceDatabase
     let billing: BillingDirectory
     let sessions: SessionStore
-    let revocations: RevocationPublisher
+    let revocations: RevocationOutbox
     let users: UserDirectory
     let audit: AuditLog
 
@@ -90,9 +90,12 @@ struct AdminUserHandlers: Sendable {
             user, .userUpdateStatus, request: request, before: "is_active=\(user.isActive)", after: "is_active=\(change.is_active)"
         ) { user, db in
             user.isActive = change.is_active
-            if !change.is_active { _ = try await sessions.endAll(of: userID, on: db) }
+            if !change.is_active {
+                _ = try await sessions.endAll(of: userID, on: db)
+                try await revocations.revokeUser(userID, on: db)
+            }
         }
-        if !change.is_active { try await revocations.revokeUser(userID) }
+        if !change.is_active { await revocations.deliver() }
         return .json(200, AdminUserResponse(user))
     }
 
@@ -110,8 +113,11 @@ struct AdminUserHandlers: Sendable {
         let wasAdmin = user.isAdmin
         try await record(
             user, .userUpdateRole, request: request, before: "is_admin=\(wasAdmin)", after: "is_admin=\(change.is_admin)"
-        ) { user, _ in user.isAdmin = change.is_admin }
-        if wasAdmin && !change.is_admin { try await revocations.revokeAdminRole(userID) }
+        ) { user, db in
+            user.isAdmin = change.is_admin
+            if wasAdmin && !change.is_admin { try await revocations.revokeAdminRole(userID, on: db) }
+        }
+        if wasAdmin && !change.is_admin { await revocations.deliver() }
         return .json(200, AdminUserResponse(user))
     }
 

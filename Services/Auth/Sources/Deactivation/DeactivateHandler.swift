@@ -8,7 +8,7 @@ import TollgateServiceKit
 struct DeactivateHandler: Sendable {
     let database: ServiceDatabase
     let sessions: SessionStore
-    let revocations: RevocationPublisher
+    let revocations: RevocationOutbox
     let users: UserDirectory
     let cookie: RefreshCookie
     let audit: AuditLog
@@ -17,10 +17,11 @@ struct DeactivateHandler: Sendable {
         try await database.database.transaction { db in
             try await User.query(on: db).filter(\.$id == principal.userID).set(\.$isActive, to: false).update()
             _ = try await sessions.endAll(of: principal.userID, on: db)
+            try await revocations.revokeUser(principal.userID, on: db)
             try await audit.record(.accountDeactivated, userID: principal.userID, request: request, on: db)
         }
         users.changed(principal.userID)
-        try await revocations.revokeUser(principal.userID)
+        await revocations.deliver()
         return ServiceResponse.message(202, "User deactivated.")
             .adding(header: "Set-Cookie", cookie.clearing())
     }

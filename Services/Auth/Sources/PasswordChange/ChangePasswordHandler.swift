@@ -10,7 +10,7 @@ struct ChangePasswordHandler: Sendable {
     let database: ServiceDatabase
     let hasher: PasswordHasher
     let sessions: SessionStore
-    let revocations: RevocationPublisher
+    let revocations: RevocationOutbox
     let audit: AuditLog
     let emails: SecurityEmails
     let passwords: PasswordPolicy
@@ -32,15 +32,15 @@ struct ChangePasswordHandler: Sendable {
             throw HTTPFailure(403, "Old password isn't correct.")
         }
         let newHash = try await hasher.hash(body.new_password)
-        let ended = try await database.database.transaction { db -> [UUID] in
+        try await database.database.transaction { db in
             user.passwordHash = newHash
             try await user.save(on: db)
             try await audit.record(.passwordChanged, userID: principal.userID, request: request, on: db)
             try await emails.passwordChanged(email: user.email, username: user.username, request: request, on: db)
-            return try await sessions.endAll(of: principal.userID, except: UUID(uuidString: principal.sessionID), on: db)
+            _ = try await sessions.endAll(of: principal.userID, except: UUID(uuidString: principal.sessionID), on: db)
         }
         emails.wake()
-        for sessionID in ended { try await revocations.revokeSession(sessionID) }
+        await revocations.deliver()
         return .message(200, PasswordChange.succeeded)
     }
 }

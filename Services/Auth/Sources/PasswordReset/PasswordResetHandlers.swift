@@ -6,7 +6,7 @@ import TollgateServiceKit
 struct PasswordResetHandlers: Sendable {
     let reset: PasswordReset
     let users: UserDirectory
-    let revocations: RevocationPublisher
+    let revocations: RevocationOutbox
     let mailOnRequest: MailOnRequest
 
     struct NewPasswordBody: Codable {
@@ -26,10 +26,10 @@ struct PasswordResetHandlers: Sendable {
         switch try await reset.complete(token: body.token, password: body.password, from: request) {
         case .invalidToken:
             throw HTTPFailure(400, "Invalid or expired token")
-        case .reset(let userID, let ended):
+        case .reset(let userID, _):
             users.changed(userID)
             reset.emails.wake()
-            for sessionID in ended { try await revocations.revokeSession(sessionID) }
+            await revocations.deliver()
             return .message(202, PasswordChange.succeeded)
         }
     }

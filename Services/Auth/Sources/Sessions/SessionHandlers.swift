@@ -9,7 +9,7 @@ import TollgateServiceKit
 struct SessionHandlers: Sendable {
     let rotation: RefreshRotation
     let sessions: SessionStore
-    let revocations: RevocationPublisher
+    let revocations: RevocationOutbox
     let tokens: AccessTokenIssuer
     let database: ServiceDatabase
     let answers: TokenAnswers
@@ -40,7 +40,7 @@ struct SessionHandlers: Sendable {
             throw refused("Invalid token")
         case .reuseDetected(let sessionID, let userID):
             logger.warning("refresh token reused after rotation; session ended", metadata: ["session": "\(sessionID)"])
-            try await revocations.revokeSession(sessionID)
+            await revocations.deliver()
             try await audit.record(.refreshReused, userID: userID, request: request, detail: "session=\(sessionID.uuidString.lowercased())")
             throw refused("Invalid token")
         case .rotated(let sessionID, let userID, let refreshToken):
@@ -55,7 +55,7 @@ struct SessionHandlers: Sendable {
     func logout(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         if let sessionID = UUID(uuidString: principal.sessionID) {
             try await sessions.end(sessionID, userID: principal.userID)
-            try await revocations.revokeSession(sessionID)
+            await revocations.deliver()
         }
         return ServiceResponse.message(200, "Logged out.")
             .adding(header: "Set-Cookie", cookie.clearing())
@@ -63,9 +63,8 @@ struct SessionHandlers: Sendable {
 
     func logoutAll(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         // Session by session rather than the whole user: a sign-in right after must still work.
-        for sessionID in try await sessions.endAll(of: principal.userID) {
-            try await revocations.revokeSession(sessionID)
-        }
+        _ = try await sessions.endAll(of: principal.userID)
+        await revocations.deliver()
         return ServiceResponse.message(200, "Logged out of every session.")
             .adding(header: "Set-Cookie", cookie.clearing())
     }

@@ -8,7 +8,7 @@ import TollgateServiceKit
 struct SessionListHandlers: Sendable {
     let database: ServiceDatabase
     let sessions: SessionStore
-    let revocations: RevocationPublisher
+    let revocations: RevocationOutbox
 
     struct SessionView: Encodable {
         let id: String
@@ -48,7 +48,7 @@ struct SessionListHandlers: Sendable {
         guard let id = request.pathParameters["session_id"].flatMap(UUID.init(uuidString:)),
             try await sessions.end(id, userID: principal.userID)
         else { throw HTTPFailure(404, "Session not found") }
-        try await revocations.revokeSession(id)
+        await revocations.deliver()
         return .noContent()
     }
 }

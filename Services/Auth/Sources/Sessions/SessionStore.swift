@@ -3,14 +3,18 @@ import Foundation
 import SQLKit
 import TollgatePersistence
 
-/// The writes that end sessions; callers then tell the gateways (`RevocationPublisher`).
+/// The writes that end sessions, each with its revocation for the gateways in the same
+/// transaction; callers then `revocations.deliver()` once committed.
 struct SessionStore: Sendable {
     let database: ServiceDatabase
+    let revocations: RevocationOutbox
 
     /// Ends one session and its refresh tokens. Returns false when it was not live.
     @discardableResult
     func end(_ sessionID: UUID, userID: UUID, on db: (any Database)? = nil, now: Date = Date()) async throws -> Bool {
-        let db = db ?? database.database
+        guard let db else {
+            return try await database.database.transaction { try await end(sessionID, userID: userID, on: $0, now: now) }
+        }
         let ended = try await Session.query(on: db)
             .filter(\.$id == sessionID).filter(\.$userID == userID).filter(\.$revokedAt == nil)
             .count()
@@ -20,6 +24,7 @@ struct SessionStore: Sendable {
         try await RefreshToken.query(on: db)
             .filter(\.$sessionID == sessionID).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
+        if ended > 0 { try await revocations.revokeSession(sessionID, at: now, on: db) }
         return ended > 0
     }
 
@@ -27,7 +32,9 @@ struct SessionStore: Sendable {
     func endAll(
         of userID: UUID, except kept: UUID? = nil, on db: (any Database)? = nil, now: Date = Date()
     ) async throws -> [UUID] {
-        let db = db ?? database.database
+        guard let db else {
+            return try await database.database.transaction { try await endAll(of: userID, except: kept, on: $0, now: now) }
+        }
         let ids = try await Session.query(on: db)
             .filter(\.$userID == userID).filter(\.$revokedAt == nil)
             .all()

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import TollgateContracts
 import TollgateMessaging
 import TollgateServiceKit
 
@@ -10,6 +11,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
     let verifier: AccessTokenVerifier
+    let tokens: TokenState
+    let subjects: Subjects
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -19,6 +22,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
         challenge[.wwwAuthenticate] = "Bearer"
         guard let token = Self.bearerToken(request.headers[.authorization]) else {
             return ErrorResponse.make(401, "Not authenticated", headers: challenge)
+        }
+        // A gateway just (re)started takes requests before it has read the keys: it waits for
+        // them a moment, and answers 503, not 401, if they are still missing.
+        guard await tokens.waitUntilLoaded(SharedBuckets.judgingTokens(subjects), upTo: AccessCheck.loadWait) else {
+            return ErrorResponse.make(503, AccessCheck.keysNotRead, headers: [.retryAfter: "1"])
         }
         var context = context
         do {

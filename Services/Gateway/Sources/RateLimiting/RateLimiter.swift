@@ -11,14 +11,39 @@ public struct RateLimitDecision: Sendable, Equatable {
     public let resetSeconds: Int
 }
 
-/// In-memory fixed-window counters, one per (policy, key). Each gateway counts on its own.
+/// Requests a gateway admitted for one counter in one window, to be told to the other gateways.
+public struct RateLimitHits: Codable, Sendable, Equatable {
+    /// `policy|key`.
+    public let counter: String
+    /// The window's number: wall-clock time divided by the policy's window, so every gateway
+    /// numbers it alike.
+    public let window: Int64
+    public let count: Int
+
+    public init(counter: String, window: Int64, count: Int) {
+        self.counter = counter
+        self.window = window
+        self.count = count
+    }
+}
+
+/// Fixed-window counters, one per (policy, key), shared across gateways: each admitted request is
+/// counted here and handed out by `takeUnshared` (`RateLimitSharing` tells the other gateways);
+/// their counts arrive through `add`. A request is admitted while this gateway's count plus the
+/// others' is under the limit, so a deployment allows its limit plus what other gateways admitted
+/// in the moments before their counts arrived.
 public final class RateLimiter: Sendable {
     private struct Window {
-        var start: ContinuousClock.Instant
-        var count: Int
+        var number: Int64
+        /// Admitted here.
+        var local: Int
+        /// Admitted by other gateways, as they reported.
+        var others: Int
+        var touched: ContinuousClock.Instant
     }
 
     private let windows = Mutex<[String: Window]>([:])
+    private let unshared = Mutex<[String: RateLimitHits]>([:])
     private let clock: TimeSource
     private let lastSweep: Mutex<ContinuousClock.Instant>
 
@@ -28,20 +53,53 @@ public final class RateLimiter: Sendable {
     }
 
     public func check(policy: RateLimitPolicy, key: String) -> RateLimitDecision {
-        let now = clock.instant
-        sweepIfDue(now: now)
-        let counterKey = "\(policy.name)|\(key)"
-        return windows.withLock { windows in
-            var window = windows[counterKey] ?? Window(start: now, count: 0)
-            if now - window.start >= policy.window { window = Window(start: now, count: 0) }
-            let allowed = window.count < policy.limit
-            if allowed { window.count += 1 }
-            windows[counterKey] = window
-            let left = policy.window - (now - window.start)
-            let resetSeconds = max(1, Int((Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18).rounded(.up)))
-            return RateLimitDecision(
-                allowed: allowed, limit: policy.limit, remaining: max(0, policy.limit - window.count),
-                resetSeconds: resetSeconds)
+        let instant = clock.instant
+        sweepIfDue(now: instant)
+        let counter = "\(policy.name)|\(key)"
+        let windowMilliseconds = max(1, policy.window.components.seconds * 1000 + policy.window.components.attoseconds / 1_000_000_000_000_000)
+        let nowMilliseconds = Int64((clock.now.timeIntervalSince1970 * 1000).rounded(.down))
+        let number = nowMilliseconds / windowMilliseconds
+        let (allowed, used) = windows.withLock { windows -> (Bool, Int) in
+            var window = windows[counter] ?? Window(number: number, local: 0, others: 0, touched: instant)
+            if window.number < number { window = Window(number: number, local: 0, others: 0, touched: instant) }
+            window.touched = instant
+            let allowed = window.local + window.others < policy.limit
+            if allowed { window.local += 1 }
+            windows[counter] = window
+            return (allowed, window.local + window.others)
+        }
+        if allowed {
+            unshared.withLock { unshared in
+                let previous = unshared[counter].flatMap { $0.window == number ? $0.count : nil } ?? 0
+                unshared[counter] = RateLimitHits(counter: counter, window: number, count: previous + 1)
+            }
+        }
+        let leftMilliseconds = (number + 1) * windowMilliseconds - nowMilliseconds
+        return RateLimitDecision(
+            allowed: allowed, limit: policy.limit, remaining: max(0, policy.limit - used),
+            resetSeconds: max(1, Int((leftMilliseconds + 999) / 1000)))
+    }
+
+    /// What this gateway admitted since the last call, for the other gateways.
+    public func takeUnshared() -> [RateLimitHits] {
+        unshared.withLock { unshared in
+            defer { unshared.removeAll(keepingCapacity: true) }
+            return Array(unshared.values)
+        }
+    }
+
+    /// Counts another gateway admitted. A report of a window this gateway has left is old news.
+    public func add(_ hits: [RateLimitHits]) {
+        let instant = clock.instant
+        windows.withLock { windows in
+            for hit in hits {
+                var window = windows[hit.counter] ?? Window(number: hit.window, local: 0, others: 0, touched: instant)
+                if window.number > hit.window { continue }
+                if window.number < hit.window { window = Window(number: hit.window, local: 0, others: 0, touched: instant) }
+                window.others += hit.count
+                window.touched = instant
+                windows[hit.counter] = window
+            }
         }
     }
 
@@ -54,7 +112,7 @@ public final class RateLimiter: Sendable {
         }
         guard due else { return }
         windows.withLock { windows in
-            windows = windows.filter { now - $0.value.start < .seconds(3600) }
+            windows = windows.filter { now - $0.value.touched < .seconds(3600) }
         }
     }
 }

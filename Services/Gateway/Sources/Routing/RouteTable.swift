@@ -124,8 +124,9 @@ public struct RouteTable: Sendable {
                 refreshCookie: route.refreshCookie ?? false)
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }
-        for (name, policy) in file.policies where policy.limit < 1 || policy.windowSeconds < 1 {
-            problems.append("policies.\(name): limit and window_seconds must be at least 1")
+        for (name, policy) in file.policies
+        where !(1...1_000_000_000).contains(policy.limit) || !(1...31_536_000).contains(policy.windowSeconds) {
+            problems.append("policies.\(name): limit 1…1000000000 and window_seconds 1…31536000 (a year)")
         }
         if !problems.isEmpty { throw GatewayConfigError(message: problems.joined(separator: "; ")) }
         self.routes = routes

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import TollgateMessaging
+import TollgateTestSupport
+
+/// The messaging layer on a real three-server cluster: replicas as configured, and a connection
+/// that outlives the server it was on.
+@Suite("NATS cluster: replicas, fail-over of requests, pull consumers and bucket watches", .serialized)
+struct NatsClusterTests {
+    static func startCluster() async throws -> NatsCluster {
+        let cluster = try NatsCluster()
+        try await cluster.start()
+        return cluster
+    }
+
+    static func connect(_ cluster: NatsCluster, _ name: String) async throws -> NatsConnection {
+        var logger = Logger(label: name)
+        logger.logLevel = .critical
+        return try await NatsConnection.connect(cluster.harnessOptions(name: name), logger: logger)
+    }
+
+    /// `config.num_replicas` of a stream, as JetStream reports it.
+    static func replicas(of stream: String, on connection: NatsConnection) async throws -> Int? {
+        let reply = try await connection.request("$JS.API.STREAM.INFO.\(stream)", timeout: .seconds(5))
+        let info = try JSONSerialization.jsonObject(with: reply.payload) as? [String: Any]
+        return (info?["config"] as? [String: Any])?["num_replicas"] as? Int
+    }
+
+    @Test("streams and buckets get the replicas asked; an existing one is brought to the new count and says so")
+    func replicas() async throws {
+        let cluster = try await Self.startCluster()
+        defer { cluster.stop() }
+        let connection = try await Self.connect(cluster, "replicas")
+        let jetStream = try connection.jetStream()
+        var settings = StreamSettings(name: "EVENTS", subjects: ["events.>"], replicas: 1)
+        #expect(try await jetStream.createOrUpdateStream(settings) == [])
+        #expect(try await Self.replicas(of: "EVENTS", on: connection) == 1)
+        settings.replicas = 3
+        #expect(try await jetStream.createOrUpdateStream(settings) == ["replicas 1 → 3"])
+        #expect(try await Self.replicas(of: "EVENTS", on: connection) == 3)
+        #expect(try await jetStream.createOrUpdateStream(settings) == [], "already so: nothing to change")
+
+        _ = try await jetStream.keyValue(KeyValueSettings(bucket: "grants", replicas: 1))
+        #expect(try await Self.replicas(of: "KV_grants", on: connection) == 1)
+        let bucket = try await jetStream.keyValue(KeyValueSettings(bucket: "grants", replicas: 3))
+        #expect(try await Self.replicas(of: "KV_grants", on: connection) == 3)
+        // The bucket's stream moves to a group of three servers: a moment without a leader.
+        _ = try await eventually("a put once the bucket has its three copies") { try? await bucket.put("k", Data("v".utf8)) }
+        #expect(try await bucket.get("k") == Data("v".utf8))
+        await connection.drain()
+    }
+
+    @Test("a single server refuses more than one replica with JetStream's reason")
+    func singleServer() async throws {
+        let nats = try await TestNats.connect()
+        let settings = StreamSettings(name: nats.prefix.uppercased() + "_R3", subjects: [nats.subject("r3.>")], replicas: 3)
+        do {
+            try await nats.connection.jetStream().createOrUpdateStream(settings)
+            Issue.record("a single server took a stream of three replicas")
+        } catch {
+            #expect(error.message.contains("replicas"), "\(error)")
+        }
+    }
+
+    @Test("when its server is killed, a connection given every server moves to another: requests, a pull consumer and a bucket watch carry on")
+    func failOver() async throws {
+        let cluster = try await Self.startCluster()
+        defer { cluster.stop() }
+        let responder = try await Self.connect(cluster, "responder")
+        let client = try await Self.connect(cluster, "client")
+        let jetStream = try client.jetStream()
+        try await jetStream.createOrUpdateStream(StreamSettings(name: "JOBS", subjects: ["jobs.>"], replicas: 3))
+        let bucket = try await jetStream.keyValue(KeyValueSettings(bucket: "state", replicas: 3))
+        let consumer = try await jetStream.pullConsumer(
+            PullConsumerSettings(stream: "JOBS", durableName: "workers", filterSubject: "jobs.>", ackWait: .seconds(2)))
+        let watch = try await bucket.watchAll()
+
+        let echoes = try responder.subscribe("echo", queueGroup: "echoes")
+        try await responder.flush()
+        let answers = Task {
+            for await message in echoes {
+                if let reply = message.replyTo { try? responder.publish(reply, payload: message.payload) }
+            }
+        }
+        defer { answers.cancel() }
+        let received = ReceivedJobs()
+        let work = Task {
+            for await message in consumer {
+                received.add(String(decoding: message.payload, as: UTF8.self))
+                try? message.ack()
+            }
+        }
+        defer { work.cancel() }
+        let seen = ReceivedJobs()
+        let watching = Task {
+            for await update in watch {
+                if case .entry(let entry) = update { seen.add(entry.key) }
+            }
+        }
+        defer { watching.cancel() }
+
+        _ = try await jetStream.publish("jobs.a", payload: Data("before".utf8))
+        try await bucket.put("before", Data())
+        _ = try await eventually("the job and the key before the kill") {
+            received.contains("before") && seen.contains("before") ? true : nil
+        }
+
+        _ = try await eventually("a request answered before the kill") {
+            try? await client.request("echo", payload: Data("x".utf8), timeout: .milliseconds(500))
+        }
+        let url = try #require(client.connectedURL)
+        let victim = try #require(cluster.servers.first { url.hasSuffix(":\($0.port)") })
+        victim.kill()
+        let killed = ContinuousClock.now
+        // Everything below goes through another server once the client has moved.
+        _ = try await eventually("a request answered after the kill", timeout: .seconds(20), every: .milliseconds(50)) {
+            try? await client.request("echo", payload: Data("x".utf8), timeout: .milliseconds(500))
+        }
+        let recovered = ContinuousClock.now - killed
+        #expect(client.connectedURL != url)
+        _ = try await eventually("a publish stored after the kill", timeout: .seconds(20), every: .milliseconds(100)) {
+            try? await jetStream.publish("jobs.a", payload: Data("after".utf8), messageID: "after")
+        }
+        _ = try await eventually("a put stored after the kill", timeout: .seconds(20), every: .milliseconds(100)) {
+            try? await bucket.put("after", Data())
+        }
+        _ = try await eventually("the consumer and the watch after the kill", timeout: .seconds(30)) {
+            received.contains("after") && seen.contains("after") ? true : nil
+        }
+        #expect(recovered < .seconds(5), "requests came back after \(recovered)")
+        watch.stop()
+        await client.drain()
+        await responder.drain()
+    }
+}
+
+/// What a consumer or a watch received, read from the test.
+final class ReceivedJobs: Sendable {
+    private let items = Mutex<Set<String>>([])
+    func add(_ item: String) { items.withLock { _ = $0.insert(item) } }
+    func contains(_ item: String) -> Bool { items.withLock { $0.contains(item) } }
+}
