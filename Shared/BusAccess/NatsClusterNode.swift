@@ -38,6 +38,8 @@ public struct NatsClusterNode: Sendable, Equatable {
     public var routePassword: String
     /// The `authorization` block's file, relative to this configuration's folder.
     public var authorizationFile: String
+    /// `server_tags`: what `TOLLGATE_JETSTREAM_PLACEMENT_TAGS` selects servers by (a zone, a disk).
+    public var serverTags: [String] = []
 
     public init(
         serverName: String, clusterName: String = "tollgate", client: Address, route: Address, peers: [Address],
@@ -64,7 +66,7 @@ public struct NatsClusterNode: Sendable, Equatable {
         }
         return """
             # Written by tollgate-credentials cluster; holds the route password (owner-only).
-            server_name: "\(serverName)"
+            server_name: "\(serverName)"\(serverTags.isEmpty ? "" : "\nserver_tags: [" + serverTags.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
             host: "\(client.host)"
             port: \(client.port)
             jetstream { store_dir: "\(storeDirectory)" }

@@ -41,6 +41,9 @@ public struct CommonConfig: Sendable, Equatable {
     /// `TOLLGATE_JETSTREAM_REPLICAS`: how many servers hold a copy of every stream and bucket (1 on
     /// one server, 3 on a cluster); an existing stream with another count is brought to it.
     public var jetStreamReplicas: Int = 1
+    /// `TOLLGATE_JETSTREAM_PLACEMENT_TAGS`: comma-separated; only servers whose `server_tags` hold
+    /// every one keep the streams and buckets (none: any server).
+    public var jetStreamPlacementTags: [String] = []
 
     public init(
         natsURL: String, prefix: String, dataDirectory: String, environment: Environment, logLevel: String,
@@ -88,6 +91,13 @@ public struct CommonConfig: Sendable, Equatable {
         config.productName = reader.string("TOLLGATE_PRODUCT_NAME", default: "Tollgate")
         config.maxRequestsInFlight = reader.int("TOLLGATE_MAX_REQUESTS_IN_FLIGHT", default: 512, in: 1...100_000)
         config.jetStreamReplicas = reader.int("TOLLGATE_JETSTREAM_REPLICAS", default: 1, in: 1...5)
+        let tagList = reader.string("TOLLGATE_JETSTREAM_PLACEMENT_TAGS", default: "")
+        let tags = tagList.isEmpty
+            ? [] : tagList.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if !tags.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || ":_-.".contains($0) } }) {
+            reader.addProblem("TOLLGATE_JETSTREAM_PLACEMENT_TAGS: comma-separated tags of letters, digits and :_-.")
+        }
+        config.jetStreamPlacementTags = tags
         config.jwtIssuer = reader.string("TOLLGATE_JWT_ISSUER", default: "tollgate")
         config.jwtAudience = reader.string("TOLLGATE_JWT_AUDIENCE", default: "tollgate")
         config.emailPublicKey = reader.secret("TOLLGATE_EMAIL_PUBLIC_KEY", defaultFile: layout.emailPublicKey)

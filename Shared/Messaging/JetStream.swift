@@ -10,16 +10,19 @@ public struct StreamSettings: Sendable, Equatable {
     public var duplicateWindow: Duration
     /// How many servers of a cluster hold a copy (1 on a single server).
     public var replicas: Int
+    /// Only servers with every one of these `server_tags` hold it (none: any server).
+    public var placementTags: [String]
 
     public init(
         name: String, subjects: [String], maxAge: Duration? = nil, duplicateWindow: Duration = .seconds(120),
-        replicas: Int = 1
+        replicas: Int = 1, placementTags: [String] = []
     ) {
         self.name = name
         self.subjects = subjects
         self.maxAge = maxAge
         self.duplicateWindow = duplicateWindow
         self.replicas = replicas
+        self.placementTags = placementTags
     }
 }
 
@@ -113,21 +116,32 @@ public final class JetStream: @unchecked Sendable {
         }
     }
 
-    /// Gives an existing stream (a bucket's `KV_…`) this replica count; returns what changed.
-    func setReplicas(stream: String, to replicas: Int) throws(NatsError) -> [String] {
+    /// Gives an existing stream (a bucket's `KV_…`) this replica count and placement; returns what
+    /// changed.
+    func setReplication(stream: String, replicas: Int, placementTags: [String]) throws(NatsError) -> [String] {
         var info: UnsafeMutablePointer<jsStreamInfo>? = nil
         var errorCode = jsErrCode(0)
         try NatsError.check(
             js_GetStreamInfo(&info, context, stream, nil, &errorCode), "read stream \(stream)", jsErrorCode: errorCode)
         guard let info else { throw NatsError(.jetStream, "libnats returned no stream information") }
         defer { jsStreamInfo_Destroy(info) }
-        guard let config = info.pointee.Config, config.pointee.Replicas != Int64(replicas) else { return [] }
-        let change = "replicas \(config.pointee.Replicas) → \(replicas)"
+        guard let config = info.pointee.Config else { return [] }
+        var changes: [String] = []
+        if config.pointee.Replicas != Int64(replicas) { changes.append("replicas \(config.pointee.Replicas) → \(replicas)") }
+        let tags = PlacementTags.of(config.pointee)
+        if tags.sorted() != placementTags.sorted() { changes.append("placement tags \(tags) → \(placementTags)") }
+        guard !changes.isEmpty else { return [] }
         config.pointee.Replicas = Int64(replicas)
-        var updateCode = jsErrCode(0)
-        try NatsError.check(
-            js_UpdateStream(nil, context, config, nil, &updateCode), "update stream \(stream)", jsErrorCode: updateCode)
-        return [change]
+        let previousPlacement = config.pointee.Placement
+        defer { config.pointee.Placement = previousPlacement }
+        let context = self.context
+        try PlacementTags(tags: placementTags).with { placement throws(NatsError) in
+            config.pointee.Placement = placement
+            var updateCode = jsErrCode(0)
+            try NatsError.check(
+                js_UpdateStream(nil, context, config, nil, &updateCode), "update stream \(stream)", jsErrorCode: updateCode)
+        }
+        return changes
     }
 
     /// Publishes and waits for JetStream to store the message. `messageID` becomes `Nats-Msg-Id`, so a
@@ -180,6 +194,8 @@ private func differences(context: OpaquePointer, settings: StreamSettings) throw
     defer { jsStreamInfo_Destroy(info) }
     var changes: [String] = []
     if config.Replicas != Int64(settings.replicas) { changes.append("replicas \(config.Replicas) → \(settings.replicas)") }
+    let tags = PlacementTags.of(config)
+    if tags.sorted() != settings.placementTags.sorted() { changes.append("placement tags \(tags) → \(settings.placementTags)") }
     let maxAge = settings.maxAge?.nanoseconds ?? 0
     if config.MaxAge != maxAge { changes.append("max age \(config.MaxAge / 1_000_000_000) s → \(maxAge / 1_000_000_000) s") }
     if config.Duplicates != settings.duplicateWindow.nanoseconds { changes.append("duplicate window") }
@@ -203,9 +219,12 @@ private func withStreamConfig<Result>(
     defer { free(name) }
     config.Name = UnsafePointer(name)
     var subjectPointers = names.map { UnsafePointer<CChar>($0) }
-    return try subjectPointers.withUnsafeMutableBufferPointer { buffer throws(NatsError) -> Result in
-        config.Subjects = buffer.baseAddress
-        config.SubjectsLen = Int32(buffer.count)
-        return try body(&config)
+    return try PlacementTags(tags: settings.placementTags).with { placement throws(NatsError) -> Result in
+        config.Placement = placement
+        return try subjectPointers.withUnsafeMutableBufferPointer { buffer throws(NatsError) -> Result in
+            config.Subjects = buffer.baseAddress
+            config.SubjectsLen = Int32(buffer.count)
+            return try body(&config)
+        }
     }
 }

@@ -9,12 +9,15 @@ public struct KeyValueSettings: Sendable {
     public var history: UInt8
     /// How many servers of a cluster hold a copy (1 on a single server).
     public var replicas: Int
+    /// Only servers with every one of these `server_tags` hold it (none: any server).
+    public var placementTags: [String]
 
-    public init(bucket: String, ttl: Duration? = nil, history: UInt8 = 1, replicas: Int = 1) {
+    public init(bucket: String, ttl: Duration? = nil, history: UInt8 = 1, replicas: Int = 1, placementTags: [String] = []) {
         self.bucket = bucket
         self.ttl = ttl
         self.history = history
         self.replicas = replicas
+        self.placementTags = placementTags
     }
 
     /// The stream JetStream keeps the bucket in.
@@ -64,14 +67,15 @@ public final class KeyValueBucket: @unchecked Sendable {
                 config.Bucket = bucket
                 return js_CreateKeyValue(&store, context.pointer, &config)
             }
-            var changes: [String] = []
             if status != NATS_OK {
-                // It exists with other settings (made before, or by another instance): its copies
-                // are brought to the configured count; the rest is used as it is.
+                // It exists with other settings (made before, or by another instance).
                 if status == NATS_TIMEOUT { throw NatsError.from(status, "create bucket \(settings.bucket)") }
                 try NatsError.check(js_KeyValue(&store, context.pointer, settings.bucket), "open bucket \(settings.bucket)")
-                changes = try jetStream.setReplicas(stream: settings.streamName, to: settings.replicas)
             }
+            // libnats' bucket settings have no placement: its stream gets it (and the configured
+            // copies, when it existed with another count) afterwards; the rest is used as it is.
+            let changes = try jetStream.setReplication(
+                stream: settings.streamName, replicas: settings.replicas, placementTags: settings.placementTags)
             guard let store else { throw NatsError(.jetStream, "libnats returned no bucket") }
             return (UnsafeSendableHandle(store), changes)
         }

@@ -5,19 +5,21 @@ import TollgateMessaging
 /// opener creates them alike.
 public enum SharedBuckets {
     /// Public signing keys, by `kid` (written by Auth, read by gateways).
-    public static func jwks(_ subjects: Subjects, replicas: Int = 1) -> KeyValueSettings {
-        KeyValueSettings(bucket: subjects.jwksBucket, replicas: replicas)
+    public static func jwks(_ subjects: Subjects, _ replication: Replication = .single) -> KeyValueSettings {
+        KeyValueSettings(bucket: subjects.jwksBucket, replicas: replication.replicas, placementTags: replication.placementTags)
     }
 
     /// Revoked users and sessions. An entry only needs to outlive the access tokens it refuses; the
     /// TTL covers the longest lifetime Auth accepts (24 h) plus clock leeway.
-    public static func revocations(_ subjects: Subjects, replicas: Int = 1) -> KeyValueSettings {
-        KeyValueSettings(bucket: subjects.revocationsBucket, ttl: .seconds(86_400 + 60), replicas: replicas)
+    public static func revocations(_ subjects: Subjects, _ replication: Replication = .single) -> KeyValueSettings {
+        KeyValueSettings(
+            bucket: subjects.revocationsBucket, ttl: .seconds(86_400 + 60), replicas: replication.replicas,
+            placementTags: replication.placementTags)
     }
 
     /// Each user's current plan tier and access end (written by Billing, read by gateways).
-    public static func entitlements(_ subjects: Subjects, replicas: Int = 1) -> KeyValueSettings {
-        KeyValueSettings(bucket: subjects.entitlementsBucket, replicas: replicas)
+    public static func entitlements(_ subjects: Subjects, _ replication: Replication = .single) -> KeyValueSettings {
+        KeyValueSettings(bucket: subjects.entitlementsBucket, replicas: replication.replicas, placementTags: replication.placementTags)
     }
 
     /// The buckets a token is judged by (signing keys, revocations), by name.

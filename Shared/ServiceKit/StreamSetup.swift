@@ -57,28 +57,28 @@ public enum StreamSetup {
     }
 
     /// Auth owns USERS; Billing owns STRIPE (it consumes it); the Notifier owns EMAIL and EMAIL_DEAD.
-    public static func owned(by service: ServiceName, _ subjects: Subjects, replicas: Int) -> [StreamSettings] {
+    public static func owned(by service: ServiceName, _ subjects: Subjects, _ replication: Replication) -> [StreamSettings] {
         switch service {
         case .auth:
             [
                 StreamSettings(
                     name: subjects.usersStream, subjects: [subjects.usersSubjects], maxAge: .seconds(30 * 86400),
-                    replicas: replicas)
+                    replicas: replication.replicas, placementTags: replication.placementTags)
             ]
         case .billing:
             [
                 StreamSettings(
                     name: subjects.stripeStream, subjects: [subjects.stripeSubjects], maxAge: .seconds(30 * 86400),
-                    replicas: replicas)
+                    replicas: replication.replicas, placementTags: replication.placementTags)
             ]
         case .notifier:
             [
                 StreamSettings(
                     name: subjects.emailStream, subjects: [subjects.emailSubjects], maxAge: .seconds(7 * 86400),
-                    replicas: replicas),
+                    replicas: replication.replicas, placementTags: replication.placementTags),
                 StreamSettings(
                     name: subjects.emailDeadStream, subjects: [subjects.emailDeadSubject], maxAge: .seconds(30 * 86400),
-                    replicas: replicas),
+                    replicas: replication.replicas, placementTags: replication.placementTags),
             ]
         case .gateway, .webhook:
             []

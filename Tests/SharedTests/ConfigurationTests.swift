@@ -51,6 +51,14 @@ struct ConfigurationTests {
             #expect(names.isSubset(of: ["NATS_URL", "TOLLGATE_JETSTREAM_REPLICAS"]))
         }
         #expect(redactedURL("nats://u:secret@a:4222,nats://u:secret@b:4223").contains("secret") == false)
+        var tagged = EnvironmentReader(["TOLLGATE_JETSTREAM_PLACEMENT_TAGS": "zone:a, ssd"])
+        #expect(CommonConfig.read(&tagged).jetStreamPlacementTags == ["zone:a", "ssd"])
+        #expect(tagged.problems.isEmpty)
+        for bad in ["a b", "a,,b", ",", "zone=a"] {
+            var reader = EnvironmentReader(["TOLLGATE_JETSTREAM_PLACEMENT_TAGS": bad])
+            _ = CommonConfig.read(&reader)
+            #expect(reader.problems.map { String($0.prefix { $0 != ":" }) } == ["TOLLGATE_JETSTREAM_PLACEMENT_TAGS"], "\(bad)")
+        }
     }
 
     @Test("NAME_FILE supplies a secret from a file; a missing file is a clear problem")

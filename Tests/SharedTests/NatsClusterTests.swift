@@ -52,6 +52,35 @@ struct NatsClusterTests {
         await connection.drain()
     }
 
+    /// The server holding a one-copy stream, as JetStream reports it.
+    static func leader(of stream: String, on connection: NatsConnection) async throws -> String? {
+        let reply = try await connection.request("$JS.API.STREAM.INFO.\(stream)", timeout: .seconds(5))
+        let info = try JSONSerialization.jsonObject(with: reply.payload) as? [String: Any]
+        return (info?["cluster"] as? [String: Any])?["leader"] as? String
+    }
+
+    @Test("placement tags put a stream and a bucket on the servers tagged so, and moving the tags moves them")
+    func placement() async throws {
+        let cluster = try NatsCluster(tags: [["zone:a"], ["zone:b"], ["zone:c"]])
+        try await cluster.start()
+        defer { cluster.stop() }
+        let connection = try await Self.connect(cluster, "placement")
+        let jetStream = try connection.jetStream()
+        var settings = StreamSettings(name: "PLACED", subjects: ["placed.>"], placementTags: ["zone:b"])
+        #expect(try await jetStream.createOrUpdateStream(settings) == [])
+        #expect(try await Self.leader(of: "PLACED", on: connection) == "node-2")
+        settings.placementTags = ["zone:c"]
+        #expect(try await jetStream.createOrUpdateStream(settings) == [#"placement tags ["zone:b"] → ["zone:c"]"#])
+        _ = try await eventually("the stream moved to node-3", timeout: .seconds(30), every: .milliseconds(200)) {
+            try? await Self.leader(of: "PLACED", on: connection) == "node-3" ? true : nil
+        }
+        _ = try await jetStream.keyValue(KeyValueSettings(bucket: "placed", placementTags: ["zone:a"]))
+        _ = try await eventually("the bucket on node-1", timeout: .seconds(30), every: .milliseconds(200)) {
+            try? await Self.leader(of: "KV_placed", on: connection) == "node-1" ? true : nil
+        }
+        await connection.drain()
+    }
+
     @Test("a single server refuses more than one replica with JetStream's reason")
     func singleServer() async throws {
         let nats = try await TestNats.connect()

@@ -13,7 +13,7 @@ public final class LaunchedSystem: Sendable {
     /// folder are added).
     public init(arguments: [String] = [], environment: [String: String], log: String) throws {
         self.log = log
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let launcher = Process()
         // Started from a test's thread, a child inherits that thread's blocked signals (SIGTERM and
         // SIGCHLD among them), which a shell cannot unblock: python does, then becomes the launcher.

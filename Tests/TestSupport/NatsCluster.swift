@@ -10,7 +10,8 @@ import TollgateSecurity
 public final class NatsCluster: NatsDeployment {
     public let servers: [NatsServerProcess]
 
-    public init(size: Int = 3) throws {
+    /// `tags`: each server's `server_tags`, by index (none by default).
+    public init(size: Int = 3, tags: [[String]] = []) throws {
         let routePorts = try (0..<size).map { _ in try FreePort.next() }
         let clientPorts = try (0..<size).map { _ in try FreePort.next() }
         let peers = routePorts.map { NatsClusterNode.Address(host: "127.0.0.1", port: $0) }
@@ -18,10 +19,12 @@ public final class NatsCluster: NatsDeployment {
         let harness = NKey.generateUser()
         servers = try (0..<size).map { index in
             try NatsServerProcess(harness: harness) { store in
-                NatsClusterNode(
+                var node = NatsClusterNode(
                     serverName: "node-\(index + 1)", clusterName: "tollgate-test", client: .init(host: "127.0.0.1", port: clientPorts[index]),
                     route: peers[index], peers: peers, storeDirectory: store.path + "/jetstream", routePassword: password,
                     authorizationFile: "authorization.conf")
+                node.serverTags = index < tags.count ? tags[index] : []
+                return node
             }
         }
     }

@@ -31,11 +31,11 @@ public struct AuthService: Sendable {
         ) { database in
 
             let jetStream = try connection.jetStream()
-            let replicas = config.common.jetStreamReplicas
-            try await StreamSetup.createStreams(StreamSetup.owned(by: .auth, subjects, replicas: replicas), on: jetStream)
+            let replication = config.common.replication
+            try await StreamSetup.createStreams(StreamSetup.owned(by: .auth, subjects, replication), on: jetStream)
             let keyStore = SigningKeyStore(directory: config.keysDirectory)
             let signingKeys = try keyStore.loadOrCreate()
-            let jwks = try await StreamSetup.openBucket(SharedBuckets.jwks(subjects, replicas: replicas), on: jetStream)
+            let jwks = try await StreamSetup.openBucket(SharedBuckets.jwks(subjects, replication), on: jetStream)
             try await JWKSPublisher(bucket: jwks).publish(signingKeys)
             let tokens = try await AccessTokenIssuer(
                 signingKeys: signingKeys, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience,
@@ -71,7 +71,7 @@ public struct AuthService: Sendable {
                 subjects: subjects, logger: logger)
             let me = MeHandler(users: users)
             let revocationsBucket = try await StreamSetup.openBucket(
-                SharedBuckets.revocations(subjects, replicas: replicas), on: jetStream)
+                SharedBuckets.revocations(subjects, replication), on: jetStream)
             let revocations = RevocationOutbox(bucket: revocationsBucket.name, relay: relay, logger: logger)
             let sessionStore = SessionStore(database: database, revocations: revocations)
             let sessionHandlers = SessionHandlers(

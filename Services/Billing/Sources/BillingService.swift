@@ -38,8 +38,8 @@ public struct BillingService: Sendable {
             url: config.databaseURL, migrations: BillingMigrations.all, logger: logger
         ) { database in
             let jetStream = try connection.jetStream()
-            let replicas = config.common.jetStreamReplicas
-            try await StreamSetup.createStreams(StreamSetup.owned(by: .billing, subjects, replicas: replicas), on: jetStream)
+            let replication = config.common.replication
+            try await StreamSetup.createStreams(StreamSetup.owned(by: .billing, subjects, replication), on: jetStream)
 
             let stripe = config.stripeSecretKey.map { StripeCalls(client: StripeClient(secretKey: $0, apiBase: config.stripeAPIBase)) }
             if stripe == nil { logger.warning("STRIPE_SECRET_KEY is not set: plans stay local and checkout is refused") }
@@ -47,7 +47,7 @@ public struct BillingService: Sendable {
             let emails = BillingEmails(outbox: EmailOutbox(subjects: subjects, sealer: try config.common.emailSealer()))
             // Opened here so that the bucket exists before the relay first writes to it.
             let entitlements = EntitlementOutbox(
-                bucket: try await StreamSetup.openBucket(SharedBuckets.entitlements(subjects, replicas: replicas), on: jetStream).name)
+                bucket: try await StreamSetup.openBucket(SharedBuckets.entitlements(subjects, replication), on: jetStream).name)
             let relay = OutboxRelay(database: database, jetStream: jetStream, logger: logger)
             let recentAccounts = RecentAccounts(directory: accounts)
             let sync = SubscriptionSync(

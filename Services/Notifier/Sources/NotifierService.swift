@@ -24,7 +24,7 @@ public struct NotifierService: Sendable {
         ) { database in
             let jetStream = try connection.jetStream()
             try await StreamSetup.createStreams(
-                StreamSetup.owned(by: .notifier, subjects, replicas: config.common.jetStreamReplicas), on: jetStream)
+                StreamSetup.owned(by: .notifier, subjects, config.common.replication), on: jetStream)
             let pull = try await jetStream.pullConsumer(
                 PullConsumerSettings(
                     stream: subjects.emailStream, durableName: subjects.notifierConsumer, filterSubject: subjects.emailSubjects,
