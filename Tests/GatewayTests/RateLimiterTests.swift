@@ -88,6 +88,26 @@ struct RateLimiterTests {
         #expect(limiter.check(policy: policy, key: "c").allowed == false, "a report from a gateway already in the next window waits for it")
     }
 
+    @Test("a report at its extremes neither traps nor shuts a key: counts outside 1…1,000,000 and windows far ahead are dropped")
+    func badReports() {
+        let clock = Self.clockAtWindowStart()
+        let limiter = RateLimiter(clock: clock)
+        let policy = RateLimitPolicy(name: "p", limit: 3, window: .seconds(60), key: .ip)
+        #expect(limiter.check(policy: policy, key: "a").allowed)
+        let window = try! #require(limiter.takeUnshared().first?.window)
+        limiter.add([
+            RateLimitHits(counter: "p|a", window: window, count: Int.max), RateLimitHits(counter: "p|a", window: window, count: Int.max),
+            RateLimitHits(counter: "p|a", window: window, count: 0), RateLimitHits(counter: "p|a", window: window, count: -1),
+            RateLimitHits(counter: "p|a", window: window, count: Int.min),
+        ])
+        #expect(limiter.check(policy: policy, key: "a").remaining == 1, "none of those counted")
+        limiter.add([RateLimitHits(counter: "p|b", window: Int64.max, count: 1_000_000)])
+        #expect(limiter.check(policy: policy, key: "b").allowed, "a window far ahead does not hold b shut")
+        limiter.add([RateLimitHits(counter: "p|a", window: window, count: 1_000_000)])
+        limiter.add([RateLimitHits(counter: "p|a", window: window, count: 1_000_000)])
+        #expect(limiter.check(policy: policy, key: "a").allowed == false, "large honest counts add up")
+    }
+
     @Test("windows are numbered from wall-clock time: two limiters started apart report the same window")
     func numbering() {
         let clock = Self.clockAtWindowStart()

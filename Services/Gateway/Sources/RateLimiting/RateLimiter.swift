@@ -42,6 +42,9 @@ public final class RateLimiter: Sendable {
         var touched: ContinuousClock.Instant
     }
 
+    /// More than any gateway admits in a window between two reports.
+    static let maxReportedCount = 1_000_000
+
     private let windows = Mutex<[String: Window]>([:])
     private let unshared = Mutex<[String: RateLimitHits]>([:])
     private let clock: TimeSource
@@ -61,7 +64,11 @@ public final class RateLimiter: Sendable {
         let number = nowMilliseconds / windowMilliseconds
         let (allowed, used) = windows.withLock { windows -> (Bool, Int) in
             var window = windows[counter] ?? Window(number: number, local: 0, others: 0, touched: instant)
-            if window.number < number { window = Window(number: number, local: 0, others: 0, touched: instant) }
+            // A window ahead of this one is another gateway's clock a little fast (kept) or a bad
+            // report (more than one window ahead: dropped, so it cannot hold a key shut).
+            if window.number < number || window.number > number + 1 {
+                window = Window(number: number, local: 0, others: 0, touched: instant)
+            }
             window.touched = instant
             let allowed = window.local + window.others < policy.limit
             if allowed { window.local += 1 }
@@ -88,15 +95,16 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    /// Counts another gateway admitted. A report of a window this gateway has left is old news.
+    /// Counts another gateway admitted. A report of a window this gateway has left is old news; a
+    /// count outside 1…`maxReportedCount` is no gateway's and is dropped (sums saturate, never trap).
     public func add(_ hits: [RateLimitHits]) {
         let instant = clock.instant
         windows.withLock { windows in
-            for hit in hits {
+            for hit in hits where (1...Self.maxReportedCount).contains(hit.count) {
                 var window = windows[hit.counter] ?? Window(number: hit.window, local: 0, others: 0, touched: instant)
                 if window.number > hit.window { continue }
                 if window.number < hit.window { window = Window(number: hit.window, local: 0, others: 0, touched: instant) }
-                window.others += hit.count
+                window.others = min(window.others + hit.count, Int(Int32.max))
                 window.touched = instant
                 windows[hit.counter] = window
             }
