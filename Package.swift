@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "tollgate-webhook", targets: ["tollgate-webhook"]),
         .executable(name: "tollgate-notifier", targets: ["tollgate-notifier"]),
         .executable(name: "tollgate-credentials", targets: ["tollgate-credentials"]),
+        .executable(name: "tollgate-stripe-sandbox", targets: ["tollgate-stripe-sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
@@ -179,11 +180,36 @@ let package = Package(
             dependencies: ["TollgateBusAccess", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Services/Credentials/Main", swiftSettings: swiftSettings),
 
+        // Development and CI only: a Stripe that speaks Stripe's wire format, for `make run` without
+        // Stripe keys and for the tests (one implementation for both).
+        .target(
+            name: "StripeSandbox",
+            dependencies: [
+                "TollgateContracts", "TollgateSecurity", "TollgateConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Services/StripeSandbox/Sources", resources: [.copy("stripe-params.json")], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tollgate-stripe-sandbox",
+            dependencies: [
+                "StripeSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/StripeSandbox/Main", swiftSettings: swiftSettings),
+
         // Tests.
         .target(
             name: "TollgateTestSupport",
             dependencies: [
                 "GatewayService", "AuthService", "BillingService", "WebhookService", "NotifierService", "TollgateBusAccess",
+                "StripeSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -197,11 +223,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Tests/TestSupport", exclude: ["smtp_sink.py", "stripe-params.json"], swiftSettings: swiftSettings),
-        // `make bench`'s Stripe: the tests' stand-in as a process, with subscriptions to apply.
+            path: "Tests/TestSupport", exclude: ["smtp_sink.py"], swiftSettings: swiftSettings),
+        // `make bench`'s Stripe: the sandbox with paid subscriptions made up front, their events posted at once.
         .executableTarget(
             name: "tollgate-stripe-stand-in",
-            dependencies: ["TollgateTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TollgateTestSupport", "StripeSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/StripeStandInMain", swiftSettings: swiftSettings),
         .testTarget(
             name: "SharedTests",
@@ -213,7 +239,7 @@ let package = Package(
             path: "Tests/GatewayTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "BillingTests",
-            dependencies: ["TollgateTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["TollgateTestSupport", "StripeSandbox", .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/BillingTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "WebhookTests",
@@ -230,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TollgateTestSupport", .product(name: "FluentKit", package: "fluent-kit"),
+                "TollgateTestSupport", "StripeSandbox", .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StripeSandbox
 import TollgateTestSupport
 
 /// `make bench`'s Stripe: serves the stand-in on `--port`, makes `--count` paid subscriptions for
@@ -18,7 +19,7 @@ struct StripeStandInCommand: AsyncParsableCommand {
     @Option var concurrency = 32
 
     func run() async throws {
-        let stripe = try await StripeStandIn.start(webhookSecrets: [secret], port: port)
+        let stripe = try await StripeSandbox.start(webhookSecrets: [secret], port: port)
         stripe.holdDeliveries(true)
         stripe.deliverEvents(toPort: webhookPort)
         let ids = try String(contentsOfFile: users, encoding: .utf8).split(separator: "\n").map(String.init)

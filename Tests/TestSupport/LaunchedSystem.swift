@@ -22,8 +22,10 @@ public final class LaunchedSystem: Sendable {
             "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
             TestSystem.repositoryRoot + "/.ci/launch",
         ] + arguments
-        launcher.environment = ["PATH": "/usr/sbin:/usr/bin:/bin", "TOLLGATE_BIN_DIR": BuiltExecutables.directory.path]
-            .merging(environment) { _, given in given }
+        // Without a Stripe key the launcher starts the Stripe sandbox: on a port of its own, not 8082.
+        var defaults = ["PATH": "/usr/sbin:/usr/bin:/bin", "TOLLGATE_BIN_DIR": BuiltExecutables.directory.path]
+        defaults["TOLLGATE_STRIPE_SANDBOX_PORT"] = String(try FreePort.next())
+        launcher.environment = defaults.merging(environment) { _, given in given }
         launcher.standardOutput = FileHandle(forWritingAtPath: log)
         launcher.standardError = launcher.standardOutput
         try launcher.run()

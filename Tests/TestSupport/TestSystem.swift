@@ -5,6 +5,7 @@ import GatewayService
 import Logging
 import NotifierService
 import ServiceLifecycle
+import StripeSandbox
 import Synchronization
 import TollgateBusAccess
 import TollgateConfig
@@ -37,7 +38,7 @@ public final class TestSystem: Sendable {
         /// Extra variables for every service (they win over the test defaults).
         public var environment: [String: String] = [:]
         /// A Stripe stand-in Billing calls and whose events go to this system's Webhook service.
-        public var stripe: StripeStandIn?
+        public var stripe: StripeSandbox?
 
         public init() {}
     }
@@ -100,7 +101,7 @@ public final class TestSystem: Sendable {
         if let url = options.authDatabaseURL { environment["TOLLGATE_AUTH_DATABASE_URL"] = url }
         if let url = options.billingDatabaseURL { environment["TOLLGATE_BILLING_DATABASE_URL"] = url }
         if let stripe = options.stripe {
-            environment["STRIPE_SECRET_KEY"] = StripeStandIn.secretKey
+            environment["STRIPE_SECRET_KEY"] = StripeSandbox.secretKey
             environment["STRIPE_API_BASE"] = stripe.url
         }
         settings = environment

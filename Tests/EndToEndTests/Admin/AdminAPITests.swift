@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import StripeSandbox
 import Testing
 import TollgateTestSupport
 
@@ -14,7 +15,7 @@ struct AdminAPITests {
         let paymentID: String
     }
 
-    static func world(_ system: TestSystem, _ stripe: StripeStandIn) async throws -> World {
+    static func world(_ system: TestSystem, _ stripe: StripeSandbox) async throws -> World {
         let admin = try await BillingTestKit.adminToken(system)
         let adminID = try #require((try await system.client.get("/me", token: admin).json["id"]) as? String)
         let user = try await BillingTestKit.verifiedUser(system, "uli")

@@ -1,6 +1,7 @@
 import AuthService
 import Foundation
 import HTTPTypes
+import StripeSandbox
 import Testing
 import TollgateSecurity
 import TollgateTestSupport
@@ -9,9 +10,9 @@ import TollgateTestSupport
 enum BillingTestKit {
     static func with(
         engine: DatabaseEngine = .sqlite, _ configure: (inout TestSystem.Options) -> Void = { _ in },
-        _ body: (TestSystem, StripeStandIn) async throws -> Void
+        _ body: (TestSystem, StripeSandbox) async throws -> Void
     ) async throws {
-        let stripe = try await StripeStandIn.start(webhookSecrets: [TestSystem.stripeWebhookSecret])
+        let stripe = try await StripeSandbox.start(webhookSecrets: [TestSystem.stripeWebhookSecret])
         var options = TestSystem.Options()
         options.stripe = stripe
         options.environment["TOLLGATE_BILLING_EVENTS_IN_FLIGHT"] = "16"

@@ -1,4 +1,5 @@
 import Foundation
+import StripeSandbox
 import Testing
 import TollgateTestSupport
 
@@ -28,7 +29,7 @@ struct PlanAdminTests {
             #expect(priceRequests.first?.form["unit_amount"] == "4900")
             #expect(priceRequests.first?.form["recurring[interval]"] == "year")
             #expect(priceRequests.first?.form["currency"] == "eur")
-            #expect(stripe.requests().allSatisfy { $0.stripeVersion == StripeStandIn.apiVersion })
+            #expect(stripe.requests().allSatisfy { $0.stripeVersion == StripeSandbox.apiVersion })
             #expect(stripe.requests().filter { $0.method == "POST" }.allSatisfy { $0.idempotencyKey != nil })
 
             let listed = try await system.client.get("/billing/plans").jsonArray
@@ -90,7 +91,7 @@ struct PlanAdminTests {
     }
 
     /// The one product the stand-in has.
-    static func productID(_ stripe: StripeStandIn) throws -> String {
+    static func productID(_ stripe: StripeSandbox) throws -> String {
         try #require(stripe.productIDs().first)
     }
 

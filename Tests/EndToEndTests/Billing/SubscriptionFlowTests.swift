@@ -1,5 +1,6 @@
 import Foundation
 import GatewayService
+import StripeSandbox
 import Testing
 import TollgateTestSupport
 
@@ -10,7 +11,7 @@ struct SubscriptionFlowTests {
 
     /// Subscribes `user` to `plan` and pays at Checkout; returns the Stripe subscription id.
     static func subscribeAndPay(
-        _ system: TestSystem, _ stripe: StripeStandIn, _ user: SessionTests.SignedIn, plan: String = "pro"
+        _ system: TestSystem, _ stripe: StripeSandbox, _ user: SessionTests.SignedIn, plan: String = "pro"
     ) async throws -> String {
         let answer = try await BillingTestKit.send(
             system, .post, "/billing/subscriptions/subscribe", json: ["plan_code": plan], token: user.token)

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import JWTKit
 import NIOCore
+import StripeSandbox
 import Synchronization
 import TollgateSecurity
 
@@ -234,9 +235,9 @@ public final class OAuthProviderStandIn: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Query strings and form bodies, read as the Stripe stand-in reads them.
+    /// Query strings and form bodies, read as the Stripe sandbox reads them.
     static func parse(_ text: String) -> [String: String] {
-        Dictionary(StandInForm(text).pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(SandboxForm(text).pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

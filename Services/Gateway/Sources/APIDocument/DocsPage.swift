@@ -1,4 +1,5 @@
 import Foundation
+import TollgateSecurity
 import TollgateServiceKit
 
 /// `GET /docs`: the API document as one plain HTML page — every route with its credentials,
@@ -73,17 +74,6 @@ enum DocsPage {
     }
 
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
+        HTMLText.escape(text)
     }
 }

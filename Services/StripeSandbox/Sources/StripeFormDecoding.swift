@@ -2,11 +2,11 @@ import Foundation
 
 /// `application/x-www-form-urlencoded` in Stripe's bracket notation, read the way Stripe reads it:
 /// `a[b][0][c]=v`, indexed or `[]` arrays, brackets literal or percent-encoded, `+` as a space.
-struct StandInForm: Sendable {
+public struct SandboxForm: Sendable {
     /// Keys as sent (brackets decoded, `[]` numbered in order), values decoded.
-    let pairs: [(key: String, value: String)]
+    public let pairs: [(key: String, value: String)]
 
-    init(_ text: String) {
+    public init(_ text: String) {
         var counters: [String: Int] = [:]
         pairs = text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -21,7 +21,7 @@ struct StandInForm: Sendable {
         }
     }
 
-    subscript(key: String) -> String? { pairs.first { $0.key == key }?.value }
+    public subscript(key: String) -> String? { pairs.first { $0.key == key }?.value }
 
     /// Every value under `prefix[…]`, by the rest of the key: `metadata` → `["user_id": "42"]`.
     func map(_ prefix: String) -> [String: String] {
@@ -44,7 +44,7 @@ struct StandInForm: Sendable {
 }
 
 /// The request parameters Stripe accepts per endpoint (`stripe-params.json`, derived from Stripe's
-/// own type definitions for API version 2026-10-28.endive): the stand-in refuses any other key with
+/// own type definitions for API version 2026-10-28.endive): the sandbox refuses any other key with
 /// `parameter_unknown`, as Stripe does.
 struct StripeParameterSchema: Sendable {
     private let endpoints: [String: Node]
@@ -57,8 +57,8 @@ struct StripeParameterSchema: Sendable {
     }
 
     static let shared: StripeParameterSchema = {
-        let path = TestSystem.repositoryRoot + "/Tests/TestSupport/stripe-params.json"
-        guard let data = FileManager.default.contents(atPath: path),
+        guard let url = Bundle.module.url(forResource: "stripe-params", withExtension: "json"),
+            let data = try? Data(contentsOf: url),
             let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let endpoints = root["endpoints"] as? [String: Any]
         else { return StripeParameterSchema(endpoints: [:]) }
@@ -76,9 +76,9 @@ struct StripeParameterSchema: Sendable {
     }
 
     /// The first key the endpoint (`POST /v1/customers/{customer}`) does not accept, if any.
-    func unknownKey(in form: StandInForm, endpoint: String) -> String? {
+    func unknownKey(in form: SandboxForm, endpoint: String) -> String? {
         guard let root = endpoints[endpoint] else { return nil }
-        for (key, _) in form.pairs where !accepts(StandInForm.path(key)[...], root) { return key }
+        for (key, _) in form.pairs where !accepts(SandboxForm.path(key)[...], root) { return key }
         return nil
     }
 

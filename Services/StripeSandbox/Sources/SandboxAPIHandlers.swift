@@ -1,28 +1,29 @@
 import Foundation
 
-/// What each endpoint does to the stand-in's state, and the events it causes.
-enum StripeStandInHandlers {
-    typealias Answer = StripeStandIn.Answer
+/// What each writing endpoint does to the sandbox's state, and the events it causes (reads, lists and
+/// test clocks: `SandboxReads`).
+enum SandboxAPIHandlers {
+    typealias Answer = StripeSandbox.Answer
 
     static func handle(
-        pattern: String, id: String?, form: StandInForm, base: String, idempotencyKey: String?,
-        state: inout StripeStandInState, events: inout [StripeStandIn.Event]
+        pattern: String, id: String?, form: SandboxForm, base: String, idempotencyKey: String?,
+        state: inout SandboxState, events: inout [StripeSandbox.Event]
     ) -> Answer {
         let now = state.now
         func event(_ type: String, _ object: some Encodable) {
-            events.append(StripeStandIn.makeEvent(type: type, object: object, requestIdempotencyKey: idempotencyKey, created: now))
+            events.append(StripeSandbox.makeEvent(type: type, object: object, requestIdempotencyKey: idempotencyKey, created: now))
         }
         func missing(_ kind: String, _ id: String?) -> Answer {
-            StripeStandIn.error(404, "invalid_request_error", "resource_missing", "No such \(kind): '\(id ?? "")'", param: "id")
+            StripeSandbox.error(404, "invalid_request_error", "resource_missing", "No such \(kind): '\(id ?? "")'", param: "id")
         }
         func required(_ name: String) -> Answer {
-            StripeStandIn.error(400, "invalid_request_error", "parameter_missing", "Missing required param: \(name).", param: name)
+            StripeSandbox.error(400, "invalid_request_error", "parameter_missing", "Missing required param: \(name).", param: name)
         }
 
         switch pattern {
         case "POST /v1/customers":
-            let customer = StandInCustomer(
-                id: StripeStandInState.newID("cus_"), email: form["email"], name: form["name"], metadata: form.map("metadata"),
+            let customer = SandboxCustomer(
+                id: SandboxState.newID("cus_"), email: form["email"], name: form["name"], metadata: form.map("metadata"),
                 created: now)
             state.customers[customer.id] = customer
             event("customer.created", customer)
@@ -32,10 +33,19 @@ enum StripeStandInHandlers {
             guard let customer = state.customers[id ?? ""] else { return missing("customer", id) }
             return ok(customer)
 
+        case "POST /v1/customers/{customer}":
+            guard var customer = state.customers[id ?? ""] else { return missing("customer", id) }
+            if let email = form["email"] { customer.email = email.isEmpty ? nil : email }
+            if let name = form["name"] { customer.name = name.isEmpty ? nil : name }
+            customer.metadata.merge(form.map("metadata")) { _, new in new }
+            state.customers[customer.id] = customer
+            event("customer.updated", customer)
+            return ok(customer)
+
         case "POST /v1/products":
             guard let name = form["name"], !name.isEmpty else { return required("name") }
-            let product = StandInProduct(
-                id: StripeStandInState.newID("prod_"), active: form["active"] != "false", name: name, default_price: nil,
+            let product = SandboxProduct(
+                id: SandboxState.newID("prod_"), active: form["active"] != "false", name: name, default_price: nil,
                 metadata: form.map("metadata"), created: now, updated: now)
             state.products[product.id] = product
             return ok(product)
@@ -46,7 +56,7 @@ enum StripeStandInHandlers {
             if let active = form["active"] { product.active = active == "true" }
             if let price = form["default_price"] {
                 guard let found = state.prices[price], found.product == product.id, found.active else {
-                    return StripeStandIn.error(400, "invalid_request_error", "resource_missing", "No such price: '\(price)'", param: "default_price")
+                    return StripeSandbox.error(400, "invalid_request_error", "resource_missing", "No such price: '\(price)'", param: "default_price")
                 }
                 product.default_price = price
             }
@@ -58,14 +68,27 @@ enum StripeStandInHandlers {
             guard let currency = form["currency"] else { return required("currency") }
             guard let productID = form["product"] else { return required("product") }
             guard state.products[productID] != nil else { return missing("product", productID) }
-            guard let amount = form["unit_amount"].flatMap(Int.init) else {
-                return StripeStandIn.error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: \(form["unit_amount"] ?? "")", param: "unit_amount")
+            // Stripe takes up to eight digits in the currency's minor unit.
+            guard let amount = form["unit_amount"].flatMap(Int.init), (0...99_999_999).contains(amount) else {
+                return StripeSandbox.error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: \(form["unit_amount"] ?? "")", param: "unit_amount")
             }
             let interval = form["recurring[interval]"]
-            let price = StandInPrice(
-                id: StripeStandInState.newID("price_"), active: true, currency: currency, unit_amount: amount,
+            let longest = ["day": 365, "week": 52, "month": 12, "year": 1]
+            if let interval, longest[interval] == nil {
+                return StripeSandbox.error(
+                    400, "invalid_request_error", "parameter_invalid_string",
+                    "Invalid recurring[interval]: must be one of day, week, month, or year", param: "recurring[interval]")
+            }
+            let count = form["recurring[interval_count]"].map { Int($0) } ?? 1
+            guard let count, (1...(longest[interval ?? "month"] ?? 12)).contains(count) else {
+                return StripeSandbox.error(
+                    400, "invalid_request_error", "parameter_invalid_integer",
+                    "The maximum billing period is one year; recurring[interval_count] must be a whole number from 1.", param: "recurring[interval_count]")
+            }
+            let price = SandboxPrice(
+                id: SandboxState.newID("price_"), active: true, currency: currency, unit_amount: amount,
                 unit_amount_decimal: String(amount), product: productID,
-                recurring: interval.map { .init(interval: $0, interval_count: 1) }, type: interval == nil ? "one_time" : "recurring",
+                recurring: interval.map { .init(interval: $0, interval_count: count) }, type: interval == nil ? "one_time" : "recurring",
                 metadata: form.map("metadata"), created: now)
             state.prices[price.id] = price
             return ok(price)
@@ -74,7 +97,7 @@ enum StripeStandInHandlers {
             guard var price = state.prices[id ?? ""] else { return missing("price", id) }
             if form["active"] == "false" {
                 if state.products[price.product]?.default_price == price.id {
-                    return StripeStandIn.error(400, "invalid_request_error", nil, "This price cannot be archived because it is the default price of its product.")
+                    return StripeSandbox.error(400, "invalid_request_error", nil, "This price cannot be archived because it is the default price of its product.")
                 }
                 price.active = false
             } else if form["active"] == "true" {
@@ -87,11 +110,11 @@ enum StripeStandInHandlers {
             guard form["mode"] == "subscription" else { return required("mode") }
             guard let priceID = form["line_items[0][price]"] else { return required("line_items") }
             guard let price = state.prices[priceID], price.active, price.recurring != nil else {
-                return StripeStandIn.error(400, "invalid_request_error", "resource_missing", "No such price: '\(priceID)'", param: "line_items[0][price]")
+                return StripeSandbox.error(400, "invalid_request_error", "resource_missing", "No such price: '\(priceID)'", param: "line_items[0][price]")
             }
             if let customer = form["customer"], state.customers[customer] == nil { return missing("customer", customer) }
-            let sessionID = StripeStandInState.newID("cs_test_")
-            let session = StandInCheckoutSession(
+            let sessionID = SandboxState.newID("cs_test_")
+            let session = SandboxCheckoutSession(
                 id: sessionID, url: "\(base)/checkout/\(sessionID)", status: "open", payment_status: "unpaid",
                 mode: "subscription", customer: form["customer"], subscription: nil, invoice: nil,
                 client_reference_id: form["client_reference_id"], metadata: form.map("metadata"),
@@ -104,6 +127,16 @@ enum StripeStandInHandlers {
             guard let session = state.sessions[id ?? ""] else { return missing("checkout.session", id) }
             return ok(session)
 
+        case "POST /v1/checkout/sessions/{session}/expire":
+            guard let session = state.sessions[id ?? ""] else { return missing("checkout.session", id) }
+            guard session.status == "open" else {
+                return StripeSandbox.error(
+                    400, "invalid_request_error", "checkout_session_expire_invalid_status",
+                    "Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout Session has a status of \"\(session.status)\".")
+            }
+            events += state.expireSession(session.id, at: now)
+            return ok(state.sessions[session.id]!)
+
         case "GET /v1/subscriptions/{subscription_exposed_id}":
             guard let subscription = state.subscriptions[id ?? ""] else { return missing("subscription", id) }
             return ok(subscription)
@@ -111,7 +144,7 @@ enum StripeStandInHandlers {
         case "POST /v1/subscriptions/{subscription_exposed_id}":
             guard var subscription = state.subscriptions[id ?? ""] else { return missing("subscription", id) }
             guard subscription.status != "canceled" else {
-                return StripeStandIn.error(400, "invalid_request_error", nil, "A canceled subscription can only update its cancellation_details and metadata.")
+                return StripeSandbox.error(400, "invalid_request_error", nil, "A canceled subscription can only update its cancellation_details and metadata.")
             }
             if let cancel = form["cancel_at_period_end"] {
                 subscription.cancel_at_period_end = cancel == "true"
@@ -120,10 +153,10 @@ enum StripeStandInHandlers {
             }
             if let priceID = form["items[0][price]"] {
                 guard form["items[0][id]"] == subscription.items.data.first?.id else {
-                    return StripeStandIn.error(400, "invalid_request_error", nil, "Adding a second item is not supported here", param: "items[0][id]")
+                    return StripeSandbox.error(400, "invalid_request_error", nil, "Adding a second item is not supported here", param: "items[0][id]")
                 }
                 guard let price = state.prices[priceID], price.active else {
-                    return StripeStandIn.error(400, "invalid_request_error", "resource_missing", "No such price: '\(priceID)'", param: "items[0][price]")
+                    return StripeSandbox.error(400, "invalid_request_error", "resource_missing", "No such price: '\(priceID)'", param: "items[0][price]")
                 }
                 subscription.items.data[0].price = price
             }
@@ -134,7 +167,7 @@ enum StripeStandInHandlers {
         case "DELETE /v1/subscriptions/{subscription_exposed_id}":
             guard var subscription = state.subscriptions[id ?? ""] else { return missing("subscription", id) }
             guard subscription.status != "canceled" else {
-                return StripeStandIn.error(400, "invalid_request_error", nil, "This subscription has already been canceled.")
+                return StripeSandbox.error(400, "invalid_request_error", nil, "This subscription has already been canceled.")
             }
             subscription.status = "canceled"
             subscription.ended_at = now
@@ -146,25 +179,20 @@ enum StripeStandInHandlers {
         case "POST /v1/billing_portal/sessions":
             guard let customer = form["customer"] else { return required("customer") }
             guard state.customers[customer] != nil else { return missing("customer", customer) }
-            let portalID = StripeStandInState.newID("bps_")
-            return ok(
-                StandInPortalSession(
-                    id: portalID, url: "\(base)/portal/\(portalID)", return_url: form["return_url"], customer: customer,
-                    created: now))
+            let portalID = SandboxState.newID("bps_")
+            let portal = SandboxPortalSession(
+                id: portalID, url: "\(base)/portal/\(portalID)", return_url: form["return_url"], customer: customer, created: now)
+            state.portalSessions[portalID] = portal
+            return ok(portal)
 
         case "GET /v1/invoices/{invoice}":
             guard let invoice = state.invoices[id ?? ""] else { return missing("invoice", id) }
-            let expand = Set(form.map("expand").values)
-            if let refused = expand.first(where: { $0 != "parent.subscription_details.subscription" && $0 != "payments" }) {
-                return StripeStandIn.error(400, "invalid_request_error", nil, "This property cannot be expanded (\(refused)).")
-            }
             var answer = invoice
-            if expand.contains("parent.subscription_details.subscription") {
-                answer.parent.subscription_details.expanded = state.subscriptions[invoice.parent.subscription_details.subscription]
-            }
-            if expand.contains("payments") {
+            // `payments` is includable, not an id to expand: built here; other paths are expanded
+            // by `SandboxExpansion` afterwards.
+            if form.map("expand").values.contains("payments") {
                 let payments = invoice.paymentIntentID.map { intent in
-                    StandInInvoicePayment(
+                    SandboxInvoicePayment(
                         id: "inpay_" + invoice.id.dropFirst("in_".count), amount_paid: invoice.amount_paid,
                         amount_requested: invoice.amount_due, currency: invoice.currency, invoice: invoice.id,
                         payment: .init(payment_intent: intent), status: "paid",
@@ -176,28 +204,32 @@ enum StripeStandInHandlers {
 
         case "POST /v1/refunds":
             guard let intent = form["payment_intent"] else {
-                return StripeStandIn.error(400, "invalid_request_error", nil, "One of the following params should be provided for this request: payment_intent or charge.")
+                return StripeSandbox.error(400, "invalid_request_error", nil, "One of the following params should be provided for this request: payment_intent or charge.")
             }
             guard let invoice = state.invoices.values.first(where: { $0.paymentIntentID == intent }) else {
                 return missing("payment_intent", intent)
             }
             let refunded = state.refunds.values.filter { $0.payment_intent == intent }.reduce(0) { $0 + $1.amount }
-            let amount = form["amount"].flatMap(Int.init) ?? (invoice.amount_paid - refunded)
-            guard amount > 0, refunded + amount <= invoice.amount_paid else {
-                return StripeStandIn.error(
+            let unrefunded = invoice.amount_paid - refunded
+            if let text = form["amount"], Int(text) == nil {
+                return StripeSandbox.error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: \(text)", param: "amount")
+            }
+            let amount = form["amount"].flatMap(Int.init) ?? unrefunded
+            guard amount > 0, amount <= unrefunded else {
+                return StripeSandbox.error(
                     400, "invalid_request_error", "charge_already_refunded",
-                    "Refund amount (\(amount)) is greater than unrefunded amount on charge (\(invoice.amount_paid - refunded))",
+                    "Refund amount (\(amount)) is greater than unrefunded amount on charge (\(unrefunded))",
                     param: "amount")
             }
-            let refund = StandInRefund(
-                id: StripeStandInState.newID("re_"), amount: amount, currency: invoice.currency, payment_intent: intent,
+            let refund = SandboxRefund(
+                id: SandboxState.newID("re_"), amount: amount, currency: invoice.currency, payment_intent: intent,
                 reason: form["reason"], metadata: form.map("metadata"), created: now)
             state.refunds[refund.id] = refund
             event("refund.created", refund)
             return ok(refund)
 
         default:
-            return StripeStandIn.error(404, "invalid_request_error", nil, "Unrecognized request URL.")
+            return SandboxReads.handle(pattern: pattern, id: id, form: form, state: &state, events: &events)
         }
     }
 

@@ -1,6 +1,16 @@
-// Objects the Stripe stand-in keeps and answers with, in the shapes of API version
+// Objects the Stripe sandbox keeps and answers with, in the shapes of API version
 // 2026-10-28.endive (shared/stripe-fixtures): periods on subscription items, an invoice's
-// subscription under `parent.subscription_details`, `null` where Stripe has nothing.
+// subscription under `parent.subscription_details`, `null` where Stripe has nothing. What the
+// sandbox keeps beyond Stripe's fields is written to its state file only (`SandboxCoding`).
+
+/// Set in the state file's encoder: objects then also write what Stripe does not show.
+enum SandboxCoding {
+    static let stateFile = CodingUserInfoKey(rawValue: "tollgate.stripe-sandbox.state-file")!
+
+    static func isStateFile(_ encoder: any Encoder) -> Bool {
+        encoder.userInfo[stateFile] as? Bool == true
+    }
+}
 
 struct StripeList<Item: Codable & Sendable>: Codable, Sendable {
     var object = "list"
@@ -9,7 +19,10 @@ struct StripeList<Item: Codable & Sendable>: Codable, Sendable {
     var url: String
 }
 
-struct StandInCustomer: Codable, Sendable {
+struct SandboxCustomer: Codable, Sendable {
+    struct InvoiceSettings: Codable, Sendable {
+        var default_payment_method: String?
+    }
     var id: String
     var object = "customer"
     var email: String?
@@ -18,9 +31,62 @@ struct StandInCustomer: Codable, Sendable {
     var created: Int64
     var livemode = false
     var delinquent = false
+    var invoice_settings = InvoiceSettings(default_payment_method: nil)
 }
 
-struct StandInProduct: Codable, Sendable {
+/// A card saved on the Checkout page or in the portal.
+struct SandboxPaymentMethod: Codable, Sendable {
+    struct Card: Codable, Sendable {
+        var brand: String
+        var last4: String
+        var exp_month: Int
+        var exp_year: Int
+        var funding: String
+        var country = "US"
+    }
+    var id: String
+    var object = "payment_method"
+    var type = "card"
+    var card: Card
+    var customer: String?
+    var created: Int64
+    var livemode = false
+    var metadata: [String: String] = [:]
+    /// The test card's behaviour at a charge (not shown by Stripe).
+    var chargesFail: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, object, type, card, customer, created, livemode, metadata, chargesFail
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(object, forKey: .object)
+        try container.encode(type, forKey: .type)
+        try container.encode(card, forKey: .card)
+        try container.encode(customer, forKey: .customer)
+        try container.encode(created, forKey: .created)
+        try container.encode(livemode, forKey: .livemode)
+        try container.encode(metadata, forKey: .metadata)
+        if SandboxCoding.isStateFile(encoder) { try container.encode(chargesFail, forKey: .chargesFail) }
+    }
+}
+
+/// Stripe's test clock; in the sandbox every clock moves the sandbox's one time (see `SandboxClock`).
+struct SandboxTestClock: Codable, Sendable {
+    var id: String
+    var object = "test_helpers.test_clock"
+    var name: String?
+    var frozen_time: Int64
+    var created: Int64
+    var deletes_after: Int64
+    var status = "ready"
+    var status_details: [String: String] = [:]
+    var livemode = false
+}
+
+struct SandboxProduct: Codable, Sendable {
     var id: String
     var object = "product"
     var active: Bool
@@ -32,7 +98,7 @@ struct StandInProduct: Codable, Sendable {
     var livemode = false
 }
 
-struct StandInPrice: Codable, Sendable {
+struct SandboxPrice: Codable, Sendable {
     struct Recurring: Codable, Sendable {
         var interval: String
         var interval_count: Int
@@ -57,7 +123,7 @@ struct StandInPrice: Codable, Sendable {
     var livemode = false
 }
 
-struct StandInCheckoutSession: Codable, Sendable {
+struct SandboxCheckoutSession: Codable, Sendable {
     var id: String
     var object = "checkout.session"
     var url: String?
@@ -101,13 +167,17 @@ struct StandInCheckoutSession: Codable, Sendable {
         try container.encode(created, forKey: .created)
         try container.encode(expires_at, forKey: .expires_at)
         try container.encode(livemode, forKey: .livemode)
+        if SandboxCoding.isStateFile(encoder) {
+            try container.encode(linePrice, forKey: .linePrice)
+            try container.encode(subscriptionMetadata, forKey: .subscriptionMetadata)
+        }
     }
 }
 
-struct StandInSubscriptionItem: Codable, Sendable {
+struct SandboxSubscriptionItem: Codable, Sendable {
     var id: String
     var object = "subscription_item"
-    var price: StandInPrice
+    var price: SandboxPrice
     var quantity = 1
     var current_period_start: Int64
     var current_period_end: Int64
@@ -116,12 +186,12 @@ struct StandInSubscriptionItem: Codable, Sendable {
     var created: Int64
 }
 
-struct StandInSubscription: Codable, Sendable {
+struct SandboxSubscription: Codable, Sendable {
     var id: String
     var object = "subscription"
     var status: String
     var customer: String
-    var items: StripeList<StandInSubscriptionItem>
+    var items: StripeList<SandboxSubscriptionItem>
     var cancel_at_period_end: Bool
     var cancel_at: Int64?
     var canceled_at: Int64?
@@ -132,6 +202,7 @@ struct StandInSubscription: Codable, Sendable {
     var collection_method = "charge_automatically"
     var currency: String
     var latest_invoice: String?
+    var default_payment_method: String? = nil
     var metadata: [String: String]
     var livemode = false
 
@@ -152,32 +223,17 @@ struct StandInSubscription: Codable, Sendable {
         try container.encode(collection_method, forKey: .collection_method)
         try container.encode(currency, forKey: .currency)
         try container.encode(latest_invoice, forKey: .latest_invoice)
+        try container.encode(default_payment_method, forKey: .default_payment_method)
         try container.encode(metadata, forKey: .metadata)
         try container.encode(livemode, forKey: .livemode)
     }
 }
 
-struct StandInInvoice: Codable, Sendable {
+struct SandboxInvoice: Codable, Sendable {
     struct Parent: Codable, Sendable {
         struct SubscriptionDetails: Codable, Sendable {
             var subscription: String
             var metadata: [String: String]
-            /// Set on an answer's copy when the request asked `expand[]=parent.subscription_details.subscription`.
-            var expanded: StandInSubscription? = nil
-
-            enum CodingKeys: String, CodingKey {
-                case subscription, metadata
-            }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                if let expanded {
-                    try container.encode(expanded, forKey: .subscription)
-                } else {
-                    try container.encode(subscription, forKey: .subscription)
-                }
-                try container.encode(metadata, forKey: .metadata)
-            }
         }
         var type = "subscription_details"
         var subscription_details: SubscriptionDetails
@@ -230,6 +286,8 @@ struct StandInInvoice: Codable, Sendable {
     var currency: String
     var created: Int64
     var attempt_count: Int
+    /// When a failed payment is tried again (nil once paid or given up).
+    var next_payment_attempt: Int64? = nil
     var period_start: Int64
     var period_end: Int64
     var parent: Parent
@@ -237,7 +295,7 @@ struct StandInInvoice: Codable, Sendable {
     var status_transitions: StatusTransitions
     var livemode = false
     /// Only with `expand[]=payments` (an includable field).
-    var payments: StripeList<StandInInvoicePayment>? = nil
+    var payments: StripeList<SandboxInvoicePayment>? = nil
 
     /// The PaymentIntent that paid it: the stand-in names it after the invoice (`in_X` → `pi_X`).
     var paymentIntentID: String? {
@@ -245,7 +303,7 @@ struct StandInInvoice: Codable, Sendable {
     }
 }
 
-struct StandInInvoicePayment: Codable, Sendable {
+struct SandboxInvoicePayment: Codable, Sendable {
     struct Payment: Codable, Sendable {
         var type = "payment_intent"
         var payment_intent: String
@@ -268,7 +326,7 @@ struct StandInInvoicePayment: Codable, Sendable {
     var livemode = false
 }
 
-struct StandInRefund: Codable, Sendable {
+struct SandboxRefund: Codable, Sendable {
     var id: String
     var object = "refund"
     var amount: Int
@@ -281,7 +339,7 @@ struct StandInRefund: Codable, Sendable {
     var created: Int64
 }
 
-struct StandInPortalSession: Codable, Sendable {
+struct SandboxPortalSession: Codable, Sendable {
     var id: String
     var object = "billing_portal.session"
     var url: String
@@ -292,7 +350,7 @@ struct StandInPortalSession: Codable, Sendable {
 }
 
 /// Stripe's error body.
-struct StandInErrorBody: Codable, Sendable {
+struct SandboxErrorBody: Codable, Sendable {
     struct Inner: Codable, Sendable {
         var type: String
         var code: String?

@@ -1,4 +1,5 @@
 import Foundation
+import StripeSandbox
 import Testing
 import TollgateTestSupport
 
@@ -6,12 +7,12 @@ import TollgateTestSupport
 
 /// The stand-in must answer as Stripe does, or the billing tests prove nothing: these drive it with
 /// Billing's own Stripe client.
-@Suite("The Stripe stand-in speaks Stripe")
-struct StripeStandInTests {
-    static func withStandIn(_ body: (StripeStandIn, StripeClient) async throws -> Void) async throws {
-        let stripe = try await StripeStandIn.start(webhookSecrets: ["whsec_x"])
+@Suite("The Stripe sandbox speaks Stripe")
+struct StripeSandboxTests {
+    static func withStandIn(_ body: (StripeSandbox, StripeClient) async throws -> Void) async throws {
+        let stripe = try await StripeSandbox.start(webhookSecrets: ["whsec_x"])
         let client = StripeClient(
-            secretKey: StripeStandIn.secretKey, apiBase: stripe.url, retry: StripeRetryPolicy(maxRetries: 2, initialDelay: .milliseconds(5)))
+            secretKey: StripeSandbox.secretKey, apiBase: stripe.url, retry: StripeRetryPolicy(maxRetries: 2, initialDelay: .milliseconds(5)))
         do {
             try await body(stripe, client)
         } catch {

@@ -2,30 +2,32 @@ import Crypto
 import TollgateSecurity
 import Foundation
 
-extension StripeStandIn {
+extension StripeSandbox {
     /// An event as Stripe would send it: the object's snapshot at the moment it happened.
-    public struct Event: Sendable {
+    public struct Event: Sendable, Codable {
         public let id: String
         public let type: String
+        /// Sandbox time, in Unix seconds.
+        public let created: Int64
         /// The whole event, as delivered.
         public let body: Data
     }
 
     /// Makes an event around a snapshot of `object` (encoded now, so later changes do not show).
     static func makeEvent(type: String, object: some Encodable, requestIdempotencyKey: String?, created: Int64) -> Event {
-        let id = StripeStandInState.newID("evt_")
+        let id = SandboxState.newID("evt_")
         let objectJSON = (try? JSONEncoder().encode(object)).flatMap { try? JSONSerialization.jsonObject(with: $0) } ?? [:]
         let envelope: [String: Any] = [
-            "id": id, "object": "event", "api_version": StripeStandIn.apiVersion, "created": created,
+            "id": id, "object": "event", "api_version": StripeSandbox.apiVersion, "created": created,
             "livemode": false, "pending_webhooks": 1, "type": type,
             "data": ["object": objectJSON],
             "request": [
-                "id": requestIdempotencyKey == nil ? NSNull() : StripeStandInState.newID("req_") as Any,
+                "id": requestIdempotencyKey == nil ? NSNull() : SandboxState.newID("req_") as Any,
                 "idempotency_key": requestIdempotencyKey as Any? ?? NSNull(),
             ],
         ]
         let body = (try? JSONSerialization.data(withJSONObject: envelope)) ?? Data()
-        return Event(id: id, type: type, body: body)
+        return Event(id: id, type: type, created: created, body: body)
     }
 
     /// `Stripe-Signature` exactly as Stripe builds it: `t=<unix seconds>,v1=<hex HMAC-SHA256 of

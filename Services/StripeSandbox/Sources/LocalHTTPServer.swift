@@ -4,12 +4,13 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// A Hummingbird server on loopback for the stand-ins of internet services: every GET, POST and
-/// DELETE goes to one responder, set once the stand-in that answers exists.
-final class LocalHTTPServer: Sendable {
-    typealias Responder = @Sendable (Request) async throws -> Response
+/// A Hummingbird server for the sandbox and the tests' other stand-ins of internet services (on
+/// loopback unless told otherwise): every GET, POST and DELETE goes to one responder, set once the
+/// server that answers exists.
+public final class LocalHTTPServer: Sendable {
+    public typealias Responder = @Sendable (Request) async throws -> Response
 
-    let port: Int
+    public let port: Int
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
     /// Boxed in a class: a bare function value read back through `withLock`'s inout comes back
@@ -28,7 +29,7 @@ final class LocalHTTPServer: Sendable {
         self.task = task
     }
 
-    static func start(label: String, port: Int = 0) async -> LocalHTTPServer {
+    public static func start(label: String, host: String = "127.0.0.1", port: Int = 0) async -> LocalHTTPServer {
         let box = Mutex<LocalHTTPServer?>(nil)
         let router = Router()
         for method in [HTTPRequest.Method.get, .post, .delete] {
@@ -43,7 +44,7 @@ final class LocalHTTPServer: Sendable {
         var logger = Logger(label: label)
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            router: router, configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
@@ -53,12 +54,12 @@ final class LocalHTTPServer: Sendable {
         return server
     }
 
-    func answer(with responder: @escaping Responder) {
+    public func answer(with responder: @escaping Responder) {
         let box = ResponderBox(responder)
         self.responder.withLock { $0 = box }
     }
 
-    func stop() async {
+    public func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
