@@ -22,7 +22,7 @@ public struct SandboxStore: Sendable {
     func load() throws -> SandboxState? {
         guard let data = FileManager.default.contents(atPath: stateFile) else { return nil }
         do {
-            var state = try JSONDecoder().decode(SandboxState.self, from: data)
+            let state = try JSONDecoder().decode(SandboxState.self, from: data)
             state.clock.advance(by: .seconds(max(0, state.clockOffset)))
             return state
         } catch {
