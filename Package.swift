@@ -108,6 +108,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Services/Gateway/Sources", swiftSettings: swiftSettings),
         .executableTarget(
@@ -229,6 +231,14 @@ let package = Package(
             name: "tollgate-stripe-stand-in",
             dependencies: ["TollgateTestSupport", "StripeSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/StripeStandInMain", swiftSettings: swiftSettings),
+        // `make bench`'s upstream app, for the route to an HTTP upstream.
+        .executableTarget(
+            name: "tollgate-bench-upstream",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/BenchUpstreamMain", swiftSettings: swiftSettings),
         .testTarget(
             name: "SharedTests",
             dependencies: ["TollgateTestSupport", .product(name: "FluentKit", package: "fluent-kit")],
@@ -259,6 +269,7 @@ let package = Package(
                 "TollgateTestSupport", "StripeSandbox", .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ],

@@ -45,6 +45,13 @@ public struct CredentialsFolder: Sendable {
             try writeFile(pair.publicKey + "\n", to: layout.emailPublicKey, mode: 0o644)
             report.created.append(layout.emailPrivateKey)
         }
+        try makeDirectory(layout.directory + "/assertion")
+        if !FileManager.default.fileExists(atPath: layout.assertionPrivateKey) {
+            let pair = AssertionKeys.generate()
+            try writeSecret(pair.privateKey + "\n", to: layout.assertionPrivateKey)
+            try writeFile(pair.publicKey + "\n", to: layout.assertionPublicKeys, mode: 0o644)
+            report.created.append(layout.assertionPrivateKey)
+        }
         if !FileManager.default.fileExists(atPath: layout.natsRoutePassword) {
             try writeSecret(SecureRandom.token() + "\n", to: layout.natsRoutePassword)
             report.created.append(layout.natsRoutePassword)
@@ -101,6 +108,18 @@ public struct CredentialsFolder: Sendable {
         try writeSecret(([pair.privateKey] + (previous.map { [$0] } ?? [])).joined(separator: "\n") + "\n", to: layout.emailPrivateKey)
         try writeFile(pair.publicKey + "\n", to: layout.emailPublicKey, mode: 0o644)
         return EmailKeys.keyID(try EmailKeys.publicKey(pair.publicKey))
+    }
+
+    /// A new assertion key pair: the gateways sign with the new one once restarted; the public file
+    /// keeps the one it replaced, second, so that apps still verify assertions signed before (the
+    /// one before that is dropped). Returns the new key id.
+    public func rotateAssertionKey() throws -> String {
+        let pair = AssertionKeys.generate()
+        let previous = (try? String(contentsOfFile: layout.assertionPublicKeys, encoding: .utf8))?
+            .split(whereSeparator: \.isNewline).first.map(String.init)
+        try writeSecret(pair.privateKey + "\n", to: layout.assertionPrivateKey)
+        try writeFile(([pair.publicKey] + (previous.map { [$0] } ?? [])).joined(separator: "\n") + "\n", to: layout.assertionPublicKeys, mode: 0o644)
+        return AssertionKeys.keyID(try AssertionKeys.privateKey(pair.privateKey).publicKey)
     }
 
     /// Hands the folder and everything in it to another owner (the containers' user, when the

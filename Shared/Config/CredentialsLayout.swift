@@ -24,4 +24,9 @@ public struct CredentialsLayout: Sendable, Equatable {
     /// The Notifier's email key pair: Auth and Billing seal email commands to the public half.
     public var emailPublicKey: String { "\(directory)/email/notifier.public" }
     public var emailPrivateKey: String { "\(directory)/email/notifier.private" }
+
+    /// The key the gateways sign identity assertions for upstream apps with: the private half is
+    /// the gateways'; the public halves (newest first) are what Auth serves in its JWKS.
+    public var assertionPrivateKey: String { "\(directory)/assertion/gateway.private" }
+    public var assertionPublicKeys: String { "\(directory)/assertion/gateway.public" }
 }

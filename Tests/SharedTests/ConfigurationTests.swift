@@ -1,6 +1,9 @@
+import AuthService
 import Foundation
+import GatewayService
 import Testing
 import TollgateConfig
+import TollgateSecurity
 import TollgateTestSupport
 
 @Suite("Configuration from environment variables")
@@ -71,6 +74,30 @@ struct ConfigurationTests {
         #expect(reader.optionalString("KEY") == "s3cret")
         #expect(reader.optionalString("OTHER") == nil)
         #expect(reader.problems.first?.hasPrefix("OTHER_FILE") == true)
+    }
+
+    @Test("a bad assertion key is named at start: Auth's public keys, the gateway's private key")
+    func assertionKeys() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let environment = ["TOLLGATE_DATA_DIR": folder.path]
+        do {
+            _ = try AuthConfig.from(environment.merging(["TOLLGATE_ASSERTION_PUBLIC_KEYS": "AAAA"]) { $1 })
+            Issue.record("a bad public key was accepted")
+        } catch {
+            #expect(error.problems.contains { $0.hasPrefix("TOLLGATE_ASSERTION_PUBLIC_KEYS") })
+        }
+        do {
+            _ = try GatewayConfig.from(environment.merging(["TOLLGATE_ASSERTION_PRIVATE_KEY": "not-a-key"]) { $1 })
+            Issue.record("a bad private key was accepted")
+        } catch {
+            #expect(error.problems.contains { $0.hasPrefix("TOLLGATE_ASSERTION_PRIVATE_KEY") })
+        }
+        let pair = AssertionKeys.generate()
+        let auth = try AuthConfig.from(environment.merging(["TOLLGATE_ASSERTION_PUBLIC_KEYS": pair.publicKey]) { $1 })
+        #expect(auth.assertionPublicKeys.count == 1)
+        #expect(try AuthConfig.from(environment).assertionPublicKeys.isEmpty, "none made yet: none served")
+        #expect(try GatewayConfig.from(environment).assertionPrivateKey == nil)
     }
 
     @Test("a URL's password never appears in a message")

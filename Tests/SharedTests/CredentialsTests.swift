@@ -66,6 +66,33 @@ struct CredentialsTests {
         #expect(try EmailKeys.privateKeys(String(contentsOfFile: folder.layout.emailPrivateKey, encoding: .utf8)).count == 2)
     }
 
+    @Test("the assertion key: made once (private owner-only), rotated with the replaced public key kept second, each under its own key id")
+    func assertionKey() throws {
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let folder = CredentialsFolder(layout: CredentialsLayout(dataDirectory: data.path))
+        try folder.prepare(Subjects(prefix: "acme"))
+        #expect(try Self.mode(folder.layout.assertionPrivateKey) == 0o600)
+        #expect(try Self.mode(folder.layout.assertionPublicKeys) == 0o644)
+        let privateText = try String(contentsOfFile: folder.layout.assertionPrivateKey, encoding: .utf8)
+        let first = try AssertionKeys.publicJWKs(try String(contentsOfFile: folder.layout.assertionPublicKeys, encoding: .utf8))
+        #expect(first.count == 1)
+        #expect(first[0].kid == AssertionKeys.keyID(try AssertionKeys.privateKey(privateText).publicKey), "the public file is the private key's")
+        #expect(try folder.prepare(Subjects(prefix: "acme")).created.isEmpty, "reused")
+
+        let newKid = try folder.rotateAssertionKey()
+        let rotated = try AssertionKeys.publicJWKs(try String(contentsOfFile: folder.layout.assertionPublicKeys, encoding: .utf8))
+        #expect(rotated.map(\.kid) == [newKid, first[0].kid], "the new key first, the replaced one kept for what it signed")
+        _ = try folder.rotateAssertionKey()
+        let twice = try AssertionKeys.publicJWKs(try String(contentsOfFile: folder.layout.assertionPublicKeys, encoding: .utf8))
+        #expect(twice.count == 2 && twice[1].kid == newKid, "the one before is dropped")
+        #expect(try Self.mode(folder.layout.assertionPrivateKey) == 0o600)
+        for garbage in ["", "not-base64!", "AAAA", String(repeating: "A", count: 42)] {
+            #expect(throws: AssertionKeys.Problem.self, "\(garbage)") { _ = try AssertionKeys.privateKey(garbage) }
+        }
+        #expect(throws: AssertionKeys.Problem.self) { _ = try AssertionKeys.publicJWKs("AAAA") }
+    }
+
     @Test("an executable finds its identity from the variable, the file it names, or the data folder; else the variable is named")
     func natsIdentity() throws {
         let data = try TemporaryDirectory()

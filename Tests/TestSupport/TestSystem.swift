@@ -168,7 +168,7 @@ public final class TestSystem: Sendable {
     /// identity with its permissions; the gateway may also reach the test's own routes.
     func authorizeIdentities() async throws {
         let report = try CredentialsFolder(layout: CredentialsLayout(dataDirectory: data.path)).prepare(subjects)
-        let extraRoutes = options.extraRoutes.map(\.subject)
+        let extraRoutes = options.extraRoutes.compactMap(\.subject)
         var users = BusIdentity.allCases.compactMap { identity in
             report.publicKeys[identity].map {
                 NatsAuthorization.User(

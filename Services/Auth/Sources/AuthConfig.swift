@@ -1,4 +1,5 @@
 import TollgateConfig
+import TollgateContracts
 import TollgateSecurity
 
 /// Auth's configuration, read once at start from environment variables.
@@ -32,6 +33,9 @@ public struct AuthConfig: Sendable {
     public var loginThrottleBase: Duration
     /// Google, GitHub and OpenID Connect providers, and where their sign-ins may return to.
     public var social: SocialSignInConfig
+    /// `TOLLGATE_ASSERTION_PUBLIC_KEYS` (or the credentials folder's file): the public halves of the
+    /// gateways' assertion keys, served beside the token keys in `/.well-known/jwks.json`.
+    public var assertionPublicKeys: [PublicJWK] = []
 
     /// The refresh cookie is `Secure` outside development.
     public var secureCookies: Bool { common.environment == .production }
@@ -39,7 +43,7 @@ public struct AuthConfig: Sendable {
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> AuthConfig {
         var reader = EnvironmentReader(environment)
         let common = CommonConfig.read(&reader)
-        let config = AuthConfig(
+        var config = AuthConfig(
             common: common,
             databaseURL: reader.databaseURL(
                 "TOLLGATE_AUTH_DATABASE_URL", default: common.defaultDatabaseURL(service: "auth")),
@@ -68,6 +72,13 @@ public struct AuthConfig: Sendable {
             newSignInEmail: reader.bool("TOLLGATE_NEW_SIGN_IN_EMAIL", default: false),
             loginThrottleBase: reader.seconds("TOLLGATE_LOGIN_THROTTLE_BASE", default: .seconds(1), in: 1...60),
             social: SocialSignInConfig.read(&reader, publicURL: common.publicURL))
+        if let keys = reader.secret("TOLLGATE_ASSERTION_PUBLIC_KEYS", defaultFile: common.credentials.assertionPublicKeys) {
+            do {
+                config.assertionPublicKeys = try AssertionKeys.publicJWKs(keys.value)
+            } catch {
+                reader.addProblem("\(keys.source): \(error)")
+            }
+        }
         try reader.finish()
         return config
     }

@@ -85,7 +85,7 @@ public struct AuthService: Sendable {
                 database: database, hasher: hasher, sessions: sessionStore, revocations: revocations, audit: audit,
                 emails: securityEmails, passwords: passwords)
             let sessionList = SessionListHandlers(database: database, sessions: sessionStore, revocations: revocations)
-            let jwksHandler = JWKSHandler(tokens: tokens)
+            let jwksHandler = JWKSHandler(tokens: tokens, assertionKeys: config.assertionPublicKeys)
             let profiles = ProfileHandlers(database: database)
             let deactivate = DeactivateHandler(
                 database: database, sessions: sessionStore, revocations: revocations, users: users, cookie: cookie,

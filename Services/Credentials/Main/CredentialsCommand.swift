@@ -12,7 +12,7 @@ struct CredentialsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tollgate-credentials",
         abstract: "Make and rotate Tollgate's NATS identities and email key (under $TOLLGATE_DATA_DIR/credentials).",
-        subcommands: [Init.self, Cluster.self, Rotate.self, RotateEmailKey.self, Show.self], defaultSubcommand: Init.self)
+        subcommands: [Init.self, Cluster.self, Rotate.self, RotateEmailKey.self, RotateAssertionKey.self, Show.self], defaultSubcommand: Init.self)
 
     /// The data folder and prefix, as every executable reads them (`.env` included).
     struct Deployment: ParsableArguments {
@@ -130,6 +130,19 @@ struct CredentialsCommand: ParsableCommand {
         func run() throws {
             let (folder, _) = deployment.resolve()
             print("emails are now sealed for key \(try folder.rotateEmailKey())")
+        }
+    }
+
+    struct RotateAssertionKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-assertion-key",
+            abstract: "A new key for the gateways' identity assertions; apps keep verifying the previous one.",
+            discussion: "Restart Auth (its JWKS then serves both), then the gateways.")
+        @OptionGroup var deployment: Deployment
+
+        func run() throws {
+            let (folder, _) = deployment.resolve()
+            print("assertions are now signed with key \(try folder.rotateAssertionKey())")
         }
     }
 

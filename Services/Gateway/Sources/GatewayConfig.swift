@@ -1,5 +1,6 @@
 import TollgateConfig
 import TollgateHTTPServer
+import TollgateSecurity
 
 /// The gateway's configuration from environment variables; routes come from `routesFile`.
 public struct GatewayConfig: Sendable {
@@ -12,17 +13,24 @@ public struct GatewayConfig: Sendable {
     /// `TOLLGATE_RATE_LIMIT_SHARE_MS`: how often a gateway tells the others what it admitted; the
     /// overshoot of a limit across gateways is what they admit within about this long.
     public var rateLimitShareInterval: Duration
+    /// `TOLLGATE_ASSERTION_PRIVATE_KEY` (or the credentials folder's file): what the gateway signs
+    /// `X-Tollgate-Assertion` with on upstream routes. Needed once gateway.yaml has one.
+    public var assertionPrivateKey: SecretText?
 
     public static func from(_ environment: [String: String]) throws(ConfigurationError) -> GatewayConfig {
         var reader = EnvironmentReader(environment)
         let common = CommonConfig.read(&reader)
-        let config = GatewayConfig(
+        var config = GatewayConfig(
             common: common,
             host: reader.string("TOLLGATE_HTTP_HOST", default: "0.0.0.0"),
             port: reader.port("TOLLGATE_HTTP_PORT", default: 8080),
             routesFile: reader.string("TOLLGATE_GATEWAY_CONFIG", default: "gateway-config/gateway.yaml"),
             timeouts: HTTPTimeouts.read(&reader),
             rateLimitShareInterval: .milliseconds(reader.int("TOLLGATE_RATE_LIMIT_SHARE_MS", default: 2, in: 1...10_000)))
+        config.assertionPrivateKey = reader.secret("TOLLGATE_ASSERTION_PRIVATE_KEY", defaultFile: common.credentials.assertionPrivateKey)
+        if let key = config.assertionPrivateKey, (try? AssertionKeys.privateKey(key.value)) == nil {
+            reader.addProblem("\(key.source): not an Ed25519 private key in base64url")
+        }
         try reader.finish()
         return config
     }

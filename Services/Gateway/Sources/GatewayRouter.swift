@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,6 +22,10 @@ struct GatewayRouter {
     let clock: TimeSource
     let limiter: RateLimiter
     let connection: NatsConnection
+    /// Upstream routes' HTTP client (its connections pooled per upstream).
+    let upstreamClient: HTTPClient
+    /// Signs the identity assertion signed-in upstream routes carry.
+    let assertions: AssertionSigner?
     let clientAddress: ClientAddress
     let cors: CorsPolicy
     let readiness: Readiness
@@ -83,12 +88,29 @@ struct GatewayRouter {
                 group.add(middleware: RateLimitMiddleware(policy: policy, limiter: limiter, routeKey: "\(route.method) \(route.path)"))
             }
             if route.refreshCookie { group.add(middleware: RefreshCookieMiddleware(guard_: refreshCookieGuard)) }
+            if let upstream = route.upstream {
+                // What an upstream takes and answers is its own business: no JSON check in front.
+                let forwarder = UpstreamForwarder(
+                    route: route, upstream: upstream, client: upstreamClient, assertions: assertions, clientAddress: clientAddress,
+                    bodyLimit: bodyLimit, logger: logger)
+                for path in Self.hummingbirdPaths(route) {
+                    group.on(RouterPath(path), method: HTTPRequest.Method(route.method)!, responder: forwarder)
+                }
+                continue
+            }
             if JSONContentType.takesBody(route.method) { group.add(middleware: JSONContentTypeMiddleware()) }
             group.on(
                 RouterPath(route.path), method: HTTPRequest.Method(route.method)!,
                 responder: ServiceForwarder(route: route, connection: connection, bodyLimit: bodyLimit, logger: logger))
         }
         return router
+    }
+
+    /// `/app/*` is `/app` and everything below it (Hummingbird's `**`).
+    static func hummingbirdPaths(_ route: GatewayRoute) -> [String] {
+        guard route.isWildcard else { return [route.path] }
+        let prefix = String(route.path.dropLast(2))
+        return [prefix.isEmpty ? "/" : prefix, prefix + "/**"]
     }
 
     private static func documentUnavailable(_ missing: APIDocumentSource.UnavailableService) -> Response {

@@ -21,6 +21,17 @@ public enum GatewayService {
         let jetStream = try connection.jetStream()
         let cors = CorsPolicy(origins: routesFile.cors?.origins ?? [])
         let limiter = RateLimiter(clock: clock)
+        var assertions: AssertionSigner?
+        if routes.routes.contains(where: { $0.upstream != nil && $0.access != .public }) {
+            // A signed-in route to an app carries the caller's assertion: without the key, no start.
+            guard let key = config.assertionPrivateKey else {
+                throw GatewayConfigError(
+                    message: "gateway.yaml routes signed-in requests to an upstream, but there is no assertion key (TOLLGATE_ASSERTION_PRIVATE_KEY or \(config.common.credentials.assertionPrivateKey))")
+            }
+            assertions = try AssertionSigner(privateKey: key.value, issuer: config.common.jwtIssuer)
+        }
+        // Made after every check that can throw: a client must be shut down once made.
+        let upstreams = UpstreamClient()
         let router = GatewayRouter(
             routes: routes,
             verifier: AccessTokenVerifier(state: tokens, issuer: config.common.jwtIssuer, audience: config.common.jwtAudience),
@@ -30,6 +41,8 @@ public enum GatewayService {
             clock: clock,
             limiter: limiter,
             connection: connection,
+            upstreamClient: upstreams.client,
+            assertions: assertions,
             clientAddress: ClientAddress(trustedProxies: routesFile.trustedProxies ?? []),
             cors: cors,
             readiness: Readiness(
@@ -55,6 +68,7 @@ public enum GatewayService {
                 RateLimitSharing(
                     limiter: limiter, connection: connection, subject: subjects.gatewayRateLimitHits,
                     interval: config.rateLimitShareInterval, logger: logger),
+                upstreams,
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
             logger: logger)

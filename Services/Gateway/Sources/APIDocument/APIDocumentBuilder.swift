@@ -20,7 +20,7 @@ struct APIDocumentBuilder {
             let key = "\(route.method) \(route.path)"
             let shape = shapes[key] ?? EndpointShape(answers: [Answer.empty(200, "The service's answer")])
             paths[route.path, default: [:]][route.method.lowercased()] = operation(
-                route, shape: shape, summary: summaries[key] ?? "Routed to \(route.subject)", declared: summaries[key] != nil)
+                route, shape: shape, summary: summaries[key] ?? route.destination, declared: summaries[key] != nil)
         }
         paths["/healthz"] = ["get": probe("The gateway is up", operationId: "healthz", tag: "health")]
         paths["/readyz"] = ["get": probe("The gateway, the bus and every service answer", operationId: "readyz", tag: "health", notReady: true)]

@@ -7,6 +7,11 @@ public struct ClientAddress: Sendable {
         self.trustedProxies = Set(trustedProxies)
     }
 
+    /// Whether `peer`'s forwarding headers are believed.
+    public func trusts(_ peer: String) -> Bool {
+        trustedProxies.contains(peer)
+    }
+
     public func resolve(peer: String?, forwardedFor: String?) -> String {
         let peer = peer ?? "unknown"
         guard trustedProxies.contains(peer), let forwardedFor else { return peer }

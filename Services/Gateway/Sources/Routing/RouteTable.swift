@@ -6,12 +6,18 @@ public struct GatewayRoute: Sendable {
     enum Segment: Sendable, Equatable {
         case literal(String)
         case parameter(String)
+        /// A path's final `*`: whatever follows, any number of segments (upstream routes only).
+        case rest
     }
 
     public let method: String
     public let path: String
-    /// The full NATS subject (prefix included).
+    /// The full NATS subject (prefix included); empty for an upstream route.
     public let subject: String
+    /// Where an upstream route is forwarded over HTTP (nil: over NATS, to `subject`).
+    public let upstream: Upstream?
+    /// Upstream routes: the client's `Authorization` header is passed on.
+    public let forwardAuthorization: Bool
     public let access: Endpoint.Access
     public let policy: RateLimitPolicy?
     /// How long the gateway waits for the service's reply.
@@ -24,13 +30,23 @@ public struct GatewayRoute: Sendable {
     /// The names of the path's parameters, in order.
     let parameterNames: [String]
 
+    /// The path ends in `/*`.
+    var isWildcard: Bool { segments.last == .rest }
+
+    /// What the route leads to, in words (the API document's summary of a route the file adds).
+    var destination: String {
+        upstream.map { "Forwarded to \($0.name)" } ?? "Routed to \(subject)"
+    }
+
     init(
         method: String, path: String, subject: String, access: Endpoint.Access, policy: RateLimitPolicy?,
-        timeout: Duration, tier: Int?, refreshCookie: Bool
+        timeout: Duration, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false
     ) {
         self.method = method
         self.path = path
         self.subject = subject
+        self.upstream = upstream
+        self.forwardAuthorization = forwardAuthorization
         self.access = access
         self.policy = policy
         self.timeout = timeout
@@ -65,12 +81,15 @@ public struct RouteTable: Sendable {
         var routes: [GatewayRoute] = []
         func add(
             _ where_: String, method: String, path: String, subject: String, access: Endpoint.Access, rateLimit: String?,
-            timeoutSeconds: Double?, tier: Int?, refreshCookie: Bool
+            timeoutSeconds: Double?, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false
         ) {
             if method.isEmpty || !method.allSatisfy({ $0.isLetter }) { problems.append("\(where_): bad method") }
             guard path.hasPrefix("/") else {
                 problems.append("\(where_): path must start with /")
                 return
+            }
+            if path.dropLast(path.hasSuffix("/*") ? 2 : 0).contains("*") || (path.hasSuffix("/*") && upstream == nil) {
+                problems.append("\(where_): only an upstream route's path may end in /*, and * appears nowhere else")
             }
             if routes.contains(where: { $0.method == method && $0.path == path }) {
                 problems.append("\(where_): \(method) \(path) is routed twice")
@@ -91,8 +110,9 @@ public struct RouteTable: Sendable {
             }
             routes.append(
                 GatewayRoute(
-                    method: method, path: path, subject: "\(subjectPrefix).\(subject)", access: access, policy: policy,
-                    timeout: .milliseconds(Int64(seconds * 1000)), tier: tier, refreshCookie: refreshCookie))
+                    method: method, path: path, subject: subject, access: access, policy: policy,
+                    timeout: .milliseconds(Int64(seconds * 1000)), tier: tier, refreshCookie: refreshCookie, upstream: upstream,
+                    forwardAuthorization: forwardAuthorization))
         }
 
         var overridden = Set<String>()
@@ -101,7 +121,7 @@ public struct RouteTable: Sendable {
             let override = file.overrides[key]
             if override != nil { overridden.insert(key) }
             add(
-                "overrides.\(key)", method: endpoint.method, path: endpoint.path, subject: endpoint.subject,
+                "overrides.\(key)", method: endpoint.method, path: endpoint.path, subject: "\(subjectPrefix).\(endpoint.subject)",
                 access: endpoint.access, rateLimit: override?.rateLimit ?? endpoint.rateLimit,
                 timeoutSeconds: override?.timeoutSeconds ?? endpoint.timeoutSeconds, tier: override?.tier ?? endpoint.tier,
                 refreshCookie: endpoint.refreshCookie)
@@ -111,17 +131,31 @@ public struct RouteTable: Sendable {
         }
         for (index, route) in file.routes.enumerated() {
             let where_ = "routes[\(index)] (\(route.method) \(route.path))"
-            if route.subject.isEmpty || route.subject.contains(" ") || route.subject.contains("*") || route.subject.contains(">") {
-                problems.append("\(where_): subject must be a plain NATS subject")
-            }
-            // Services answer each other on `….internal.…` subjects with no gateway check in front.
-            if route.subject.split(separator: ".").contains("internal") {
-                problems.append("\(where_): internal subjects cannot be routed")
+            var upstream: Upstream?
+            switch (route.subject, route.upstream) {
+            case (let subject?, nil):
+                if subject.isEmpty || subject.contains(" ") || subject.contains("*") || subject.contains(">") {
+                    problems.append("\(where_): subject must be a plain NATS subject")
+                }
+                // Services answer each other on `….internal.…` subjects with no gateway check in front.
+                if subject.split(separator: ".").contains("internal") {
+                    problems.append("\(where_): internal subjects cannot be routed")
+                }
+                if route.forwardAuthorization != nil { problems.append("\(where_): forward_authorization is for upstream routes") }
+            case (nil, let url?):
+                switch Upstream.parse(url) {
+                case .success(let parsed): upstream = parsed
+                case .failure(let problem): problems.append("\(where_): \(problem.message)")
+                }
+                // The refresh cookie is never passed upstream: a route cannot act on it.
+                if route.refreshCookie == true { problems.append("\(where_): refresh_cookie is for routes to subjects") }
+            default:
+                problems.append("\(where_): name either a subject or an upstream")
             }
             add(
-                where_, method: route.method.uppercased(), path: route.path, subject: route.subject, access: route.auth,
-                rateLimit: route.rateLimit, timeoutSeconds: route.timeoutSeconds, tier: route.tier,
-                refreshCookie: route.refreshCookie ?? false)
+                where_, method: route.method.uppercased(), path: route.path, subject: route.subject.map { "\(subjectPrefix).\($0)" } ?? "",
+                access: route.auth, rateLimit: route.rateLimit, timeoutSeconds: route.timeoutSeconds, tier: route.tier,
+                refreshCookie: route.refreshCookie ?? false, upstream: upstream, forwardAuthorization: route.forwardAuthorization ?? false)
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }
         for (name, policy) in file.policies
@@ -134,6 +168,7 @@ public struct RouteTable: Sendable {
 
     static func segments(of path: String) -> [GatewayRoute.Segment] {
         path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { part in
+            if part == "*" { return .rest }
             if part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 {
                 return .parameter(String(part.dropFirst().dropLast()))
             }
@@ -153,10 +188,14 @@ public struct RouteTable: Sendable {
     }
 
     private static func bind(_ segments: [GatewayRoute.Segment], to parts: ArraySlice<Substring>) -> [String: String]? {
-        guard segments.count == parts.count else { return nil }
+        // `/app/*` takes `/app` itself and everything below it.
+        let wildcard = segments.last == .rest
+        guard wildcard ? parts.count >= segments.count - 1 : segments.count == parts.count else { return nil }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
             switch segment {
+            case .rest:
+                return parameters
             case .literal(let text):
                 guard part == text else { return nil }
             case .parameter(let name):

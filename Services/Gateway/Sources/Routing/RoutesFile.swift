@@ -46,11 +46,16 @@ public struct RoutesFile: Decodable, Sendable {
         }
     }
 
-    /// A route the file adds, to a subject some service on the bus answers.
+    /// A route the file adds: to a subject some service on the bus answers, or to an HTTP upstream
+    /// (the team's own app).
     public struct Route: Decodable, Sendable {
         public var method: String
+        /// Ends in `/*` on an upstream route to forward everything below it.
         public var path: String
-        public var subject: String
+        /// The NATS subject (relative to the prefix); or else `upstream`.
+        public var subject: String?
+        /// `http://host:port[/path]` (or https): the route is forwarded over HTTP.
+        public var upstream: String?
         public var auth: Endpoint.Access
         public var rateLimit: String?
         /// Overrides the file's `request_timeout_seconds` for this route.
@@ -60,26 +65,32 @@ public struct RoutesFile: Decodable, Sendable {
         /// The route acts on the refresh cookie, which a browser attaches to cross-site requests
         /// too: only an allowed `Origin`, or none with a JSON content type, gets through.
         public var refreshCookie: Bool?
+        /// Upstream routes: pass the client's `Authorization` header on (it is removed otherwise).
+        public var forwardAuthorization: Bool?
 
         public init(
-            method: String, path: String, subject: String, auth: Endpoint.Access, rateLimit: String? = nil,
-            timeoutSeconds: Double? = nil, tier: Int? = nil, refreshCookie: Bool? = nil
+            method: String, path: String, subject: String? = nil, upstream: String? = nil, auth: Endpoint.Access,
+            rateLimit: String? = nil, timeoutSeconds: Double? = nil, tier: Int? = nil, refreshCookie: Bool? = nil,
+            forwardAuthorization: Bool? = nil
         ) {
             self.refreshCookie = refreshCookie
             self.method = method
             self.path = path
             self.subject = subject
+            self.upstream = upstream
             self.auth = auth
             self.rateLimit = rateLimit
             self.timeoutSeconds = timeoutSeconds
             self.tier = tier
+            self.forwardAuthorization = forwardAuthorization
         }
 
         enum CodingKeys: String, CodingKey {
-            case method, path, subject, auth, tier
+            case method, path, subject, upstream, auth, tier
             case rateLimit = "rate_limit"
             case timeoutSeconds = "timeout_seconds"
             case refreshCookie = "refresh_cookie"
+            case forwardAuthorization = "forward_authorization"
         }
     }
 
