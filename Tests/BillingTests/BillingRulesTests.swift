@@ -62,6 +62,49 @@ struct BillingRulesTests {
         #expect(EntitlementOutbox.best(of: [grant(tier: 1, until: 500), grant(tier: 2, until: 100)]) == Entitlement(tier: 2, accessUntil: 100))
         #expect(EntitlementOutbox.best(of: [grant(tier: 1, until: 100), grant(tier: 1, until: 900)]) == Entitlement(tier: 1, accessUntil: 900))
         #expect(EntitlementOutbox.best(of: [grant(tier: nil, until: 100)]) == Entitlement(tier: 0, accessUntil: 100), "a plan gone from the table counts as tier 0")
+        var pro = grant(tier: 1, until: 500)
+        pro.code = "pro"
+        pro.features = #"["export","reports"]"#
+        pro.limits = #"{"projects":10}"#
+        #expect(
+            EntitlementOutbox.best(of: [grant(tier: 0, until: 900), pro])
+                == Entitlement(tier: 1, accessUntil: 500, plan: "pro", features: ["export", "reports"], limits: ["projects": 10]),
+            "the best grant's plan, features and limits")
+        pro.features = "not json"
+        #expect(EntitlementOutbox.best(of: [pro]).features == [], "a row that cannot be read entitles to nothing")
+    }
+
+    @Test("plan features and limits: distinct names of 1 to 64 lower-case characters, at most 50, limits 0 to a trillion")
+    func planEntitlementsInput() throws {
+        let tiers: Set<Int> = [0, 1, 2]
+        var good = PlanInput()
+        good.features = ["reports", "export-csv", "api_v2"]
+        good.limits = ["projects": 0, "api_calls": 1_000_000_000_000]
+        try good.validate(creating: false, tiers: tiers)
+        let badFeatures: [[String]] = [
+            ["Reports"], [""], [String(repeating: "a", count: 65)], ["dup", "dup"], (0...50).map { "f\($0)" }, ["naïve"], ["a b"],
+        ]
+        for features in badFeatures {
+            var input = PlanInput()
+            input.features = features
+            do {
+                try input.validate(creating: false, tiers: tiers)
+                Issue.record("accepted \(features.prefix(3))")
+            } catch {
+                #expect(error.errors.keys.contains("features"))
+            }
+        }
+        let badLimits: [[String: Int]] = [["x": -1], ["x": 1_000_000_000_001], ["x": Int.max], ["x": Int.min], ["X": 1], ["": 1]]
+        for limits in badLimits {
+            var input = PlanInput()
+            input.limits = limits
+            do {
+                try input.validate(creating: false, tiers: tiers)
+                Issue.record("accepted \(limits)")
+            } catch {
+                #expect(error.errors.keys.contains("limits"))
+            }
+        }
     }
 
     @Test("plan input: required fields when creating, one message per bad field, sane codes, ISO 4217, configured tiers")

@@ -28,6 +28,25 @@ struct TierGateTests {
         #expect(TierGate.Refusal.tierTooLow(have: 1, need: 2).status == 403)
     }
 
+    @Test("a feature: 402 without a plan or once it ran out, 403 when the plan lacks it; old bucket values read as no features")
+    func features() throws {
+        let state = EntitlementState()
+        let gate = TierGate(state: state)
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        let user = "6c4af3a8-8cbc-4a8e-b8af-6380095a09c0"
+        #expect(gate.check(user: user, feature: "reports", now: now) == .paymentRequired)
+        state.setEntitlement(Entitlement(tier: 1, accessUntil: 1_000_060, plan: "pro", features: ["export"]), user: user)
+        #expect(gate.check(user: user, feature: "reports", now: now) == .featureMissing("reports"))
+        #expect(TierGate.Refusal.featureMissing("reports").status == 403)
+        #expect(TierGate.Refusal.featureMissing("reports").detail == "Your plan does not include reports")
+        #expect(gate.check(user: user, feature: "export", now: now) == nil)
+        #expect(gate.check(user: user, feature: "export", now: Date(timeIntervalSince1970: 1_000_060)) == .paymentRequired)
+        state.setEntitlement(Entitlement(tier: 0, accessUntil: nil), user: user)
+        #expect(gate.check(user: user, feature: "export", now: now) == .paymentRequired)
+        let old = try JSONDecoder().decode(Entitlement.self, from: Data(#"{"tier":1,"access_until":1000060}"#.utf8))
+        #expect(old == Entitlement(tier: 1, accessUntil: 1_000_060, plan: nil, features: [], limits: [:]))
+    }
+
     @Test("a tier needs a signed-in route and must be at least 1; internal subjects cannot be routed")
     func configuration() throws {
         let yaml = """

@@ -12,7 +12,7 @@ public enum BillingMigrations {
     public static let all: [any Migration] = [
         CreatePlans(), SeedPlans(), CreateOutboxMessages(), CreateBillingTables(), CreateBillingAudit(),
         IndexPendingOutboxMessages(), IndexBillingByUser(), PruneSentOutboxMessages(), CreateOpenCheckouts(),
-        CreateSubscriptionSlots(),
+        CreateSubscriptionSlots(), AddPlanEntitlements(),
     ]
 }
 
@@ -56,7 +56,8 @@ public struct BillingService: Sendable {
 
             let plans = PlanHandlers(database: database)
             let audit = BillingAuditLog(database: database)
-            let planAdmin = PlanAdminHandlers(database: database, catalog: catalog, audit: audit, tiers: config.planTiers)
+            let planAdmin = PlanAdminHandlers(
+                database: database, catalog: catalog, audit: audit, tiers: config.planTiers, entitlements: entitlements, relay: relay)
             let subscriptions = SubscriptionHandlers(
                 database: database, accounts: accounts, catalog: catalog,
                 customers: stripe.map { StripeCustomerDirectory(database: database, stripe: $0) }, stripe: stripe, sync: sync,
@@ -82,6 +83,7 @@ public struct BillingService: Sendable {
             router.serve(BillingEndpoints.changePlan, BillingAPI.changePlan, subscriptions.changePlan)
             router.serve(BillingEndpoints.portal, BillingAPI.portal, subscriptions.portal)
             router.serve(BillingEndpoints.paymentsMe, BillingAPI.paymentsMe, payments.mine)
+            router.serve(BillingEndpoints.entitlementsMe, BillingAPI.entitlementsMe, EntitlementHandlers(database: database).mine)
             let admin = BillingAdminHandlers(database: database, audit: audit)
             router.serve(BillingEndpoints.adminPayments, BillingAPI.adminPayments, admin.payments)
             router.serve(BillingEndpoints.adminPayment, BillingAPI.adminPayment, admin.payment)

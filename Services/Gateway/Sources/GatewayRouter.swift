@@ -84,6 +84,7 @@ struct GatewayRouter {
             case .admin: group = administrators.group()
             }
             if let tier = route.tier { group.add(middleware: TierMiddleware(requiredTier: tier, gate: tiers, clock: clock)) }
+            if let feature = route.feature { group.add(middleware: FeatureMiddleware(feature: feature, gate: tiers, clock: clock)) }
             if let policy = route.policy {
                 group.add(middleware: RateLimitMiddleware(policy: policy, limiter: limiter, routeKey: "\(route.method) \(route.path)"))
             }
@@ -91,8 +92,8 @@ struct GatewayRouter {
             if let upstream = route.upstream {
                 // What an upstream takes and answers is its own business: no JSON check in front.
                 let forwarder = UpstreamForwarder(
-                    route: route, upstream: upstream, client: upstreamClient, assertions: assertions, clientAddress: clientAddress,
-                    bodyLimit: bodyLimit, logger: logger)
+                    route: route, upstream: upstream, client: upstreamClient, assertions: assertions, plans: tiers, clock: clock,
+                    clientAddress: clientAddress, bodyLimit: bodyLimit, logger: logger)
                 for path in Self.hummingbirdPaths(route) {
                     group.on(RouterPath(path), method: HTTPRequest.Method(route.method)!, responder: forwarder)
                 }

@@ -39,6 +39,9 @@ public enum BillingEndpoints {
     public static let paymentsMe = Endpoint(
         "GET", "/billing/payments/me", subject: "billing.payments.me", access: .user, rateLimit: "authenticated",
         summary: "The user's payments")
+    public static let entitlementsMe = Endpoint(
+        "GET", "/billing/entitlements/me", subject: "billing.entitlements.me", access: .user, rateLimit: "authenticated",
+        summary: "What the user's plan entitles them to: plan, tier, features, limits, usage this period")
     public static let adminUserPayments = Endpoint(
         "GET", "/users/{user_id}/transactions", subject: "billing.admin.user-payments", access: .admin,
         rateLimit: "authenticated", summary: "One user's payments")
@@ -60,7 +63,7 @@ public enum BillingEndpoints {
 
     public static let all: [Endpoint] = [
         plansList, plansGet, plansCreate, plansUpdate, plansDelete, subscriptionMe, subscribe, upgrade, cancel, resume,
-        changePlan, portal, paymentsMe, adminUserPayments, adminUserSubscriptions, adminPayments, adminPayment,
+        changePlan, portal, paymentsMe, entitlementsMe, adminUserPayments, adminUserSubscriptions, adminPayments, adminPayment,
         adminSubscriptions, adminSubscription,
     ]
 }

@@ -62,6 +62,9 @@ enum BillingAPI {
         .json(200, SubscriptionHandlers.PortalAnswer.self, "Stripe's billing portal for the user"),
         .error(404, "No billing account yet; subscribe first"), inactive, paymentsOff, stripeFailed,
     ])
+    static let entitlementsMe = EndpointShape(answers: [
+        .json(200, EntitlementHandlers.EntitlementResponse.self, "The plan giving access now (none: tier 0, no plan), with its features and limits")
+    ])
     static let paymentsMe = EndpointShape(answers: [.json(200, [PaymentResponse].self, "The user's payments, newest first"), inactive])
 
     static let adminPayments = EndpointShape(

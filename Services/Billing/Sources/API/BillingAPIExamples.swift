@@ -8,12 +8,19 @@ private let exampleTime = Date(timeIntervalSince1970: 1_780_000_000)
 extension PlanResponse: APIExample {
     public static let example = PlanResponse(
         id: "3f2c1b0a-9e8d-4c7b-a6f5-e4d3c2b1a098", name: "Pro", code: "pro", priceCents: 9900, currency: "usd",
-        billingPeriod: "monthly", tier: 1, isActive: true)
+        billingPeriod: "monthly", tier: 1, isActive: true, features: ["reports", "export"], limits: ["projects": 10])
 }
 
 extension PlanInput: APIExample {
     static let example = PlanInput(
-        name: "Pro", code: "pro", priceCents: 9900, billingPeriod: "monthly", currency: "usd", isActive: true, tier: 1)
+        name: "Pro", code: "pro", priceCents: 9900, billingPeriod: "monthly", currency: "usd", isActive: true, tier: 1,
+        features: ["reports", "export"], limits: ["projects": 10, "api_calls": 50_000])
+}
+
+extension EntitlementHandlers.EntitlementResponse: APIExample {
+    static let example = EntitlementHandlers.EntitlementResponse(
+        plan: "pro", tier: 1, features: ["reports", "export"], limits: ["projects": 10, "api_calls": 50_000],
+        accessUntil: exampleTime.addingTimeInterval(30 * 86_400), usage: ["api_calls": 1_234])
 }
 
 extension SubscriptionResponse: APIExample {

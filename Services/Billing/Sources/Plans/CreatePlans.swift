@@ -1,4 +1,6 @@
 import FluentKit
+import Foundation
+import SQLKit
 
 struct CreatePlans: AsyncMigration {
     func prepare(on database: any Database) async throws {
@@ -24,12 +26,19 @@ struct CreatePlans: AsyncMigration {
 }
 
 /// The contract's seed plans: `free` (0, tier 0) and `pro` (1900 cents, tier 1), monthly, USD.
+/// Written with the columns plans had then (the model has gained some since, added by later
+/// migrations), so that a new database migrates in order.
 struct SeedPlans: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await Plan(name: "Free", code: "free", priceCents: 0, currency: "USD", billingPeriod: "monthly", tier: 0)
-            .create(on: database)
-        try await Plan(name: "Pro", code: "pro", priceCents: 1900, currency: "USD", billingPeriod: "monthly", tier: 1)
-            .create(on: database)
+        guard let sql = database as? any SQLDatabase else { return }
+        for (name, code, price, tier) in [("Free", "free", 0, 0), ("Pro", "pro", 1900, 1)] {
+            try await sql.insert(into: Plan.schema)
+                .columns("id", "name", "code", "price_cents", "currency", "billing_period", "tier", "is_active", "created_at")
+                .values(
+                    SQLBind(UUID()), SQLBind(name), SQLBind(code), SQLBind(price), SQLBind("USD"), SQLBind("monthly"), SQLBind(tier),
+                    SQLBind(true), SQLBind(Date()))
+                .run()
+        }
     }
 
     func revert(on database: any Database) async throws {

@@ -19,8 +19,22 @@ public final class Plan: Model, @unchecked Sendable {
     @OptionalField(key: "stripe_product_id") public var stripeProductID: String?
     @OptionalField(key: "stripe_price_id") public var stripePriceID: String?
     @Field(key: "created_at") public var createdAt: Date
+    /// The feature names the plan entitles to, as JSON text (`features`).
+    @Field(key: "features") var featuresJSON: String
+    /// Its limits by name, as JSON text (`limits`).
+    @Field(key: "limits") var limitsJSON: String
 
     public init() {}
+
+    public var features: [String] {
+        get { PlanEntitlements.features(featuresJSON) }
+        set { featuresJSON = PlanEntitlements.json(newValue) }
+    }
+
+    public var limits: [String: Int] {
+        get { PlanEntitlements.limits(limitsJSON) }
+        set { limitsJSON = PlanEntitlements.json(newValue) }
+    }
 
     public init(name: String, code: String, priceCents: Int, currency: String, billingPeriod: String, tier: Int) {
         self.id = UUID()
@@ -32,6 +46,26 @@ public final class Plan: Model, @unchecked Sendable {
         self.tier = tier
         self.isActive = true
         self.createdAt = Date()
+        self.featuresJSON = "[]"
+        self.limitsJSON = "{}"
+    }
+}
+
+/// A plan's features and limits as stored: JSON text, read leniently (a row that cannot be read
+/// entitles to nothing rather than failing every read of the plan).
+enum PlanEntitlements {
+    static func features(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+
+    static func limits(_ json: String) -> [String: Int] {
+        (try? JSONDecoder().decode([String: Int].self, from: Data(json.utf8))) ?? [:]
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
 
@@ -48,6 +82,8 @@ struct PlanRecord: Decodable, Sendable {
     var stripeProductID: String?
     var stripePriceID: String?
     var createdAt: Date
+    var features: String
+    var limits: String
 
     var model: Plan {
         let model = Plan()
@@ -62,11 +98,13 @@ struct PlanRecord: Decodable, Sendable {
         model.stripeProductID = stripeProductID
         model.stripePriceID = stripePriceID
         model.createdAt = createdAt
+        model.featuresJSON = features
+        model.limitsJSON = limits
         return model
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, code, currency, tier
+        case id, name, code, currency, tier, features, limits
         case priceCents = "price_cents"
         case billingPeriod = "billing_period"
         case isActive = "is_active"
@@ -87,10 +125,14 @@ public struct PlanResponse: Codable, Sendable, Equatable {
     public let billingPeriod: String
     public let tier: Int
     public let isActive: Bool
+    /// The feature names the plan entitles to (gateway routes may require one).
+    public let features: [String]
+    /// The plan's limits by name.
+    public let limits: [String: Int]
 
     init(
         id: String, name: String, code: String, priceCents: Int, currency: String, billingPeriod: String, tier: Int,
-        isActive: Bool
+        isActive: Bool, features: [String] = [], limits: [String: Int] = [:]
     ) {
         self.id = id
         self.name = name
@@ -100,6 +142,8 @@ public struct PlanResponse: Codable, Sendable, Equatable {
         self.billingPeriod = billingPeriod
         self.tier = tier
         self.isActive = isActive
+        self.features = features
+        self.limits = limits
     }
 
     init(_ plan: Plan) {
@@ -111,10 +155,12 @@ public struct PlanResponse: Codable, Sendable, Equatable {
         billingPeriod = plan.billingPeriod
         tier = plan.tier
         isActive = plan.isActive
+        features = plan.features
+        limits = plan.limits
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, code, currency, tier
+        case id, name, code, currency, tier, features, limits
         case priceCents = "price_cents"
         case billingPeriod = "billing_period"
         case isActive = "is_active"

@@ -15,6 +15,9 @@ struct PlanAdminHandlers: Sendable {
     let audit: BillingAuditLog
     /// The tiers plans may have (`TOLLGATE_PLAN_TIERS`).
     let tiers: Set<Int>
+    /// A plan whose tier, features or limits change rewrites its subscribers' entitlements.
+    let entitlements: EntitlementOutbox
+    let relay: OutboxRelay
 
     func create(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let input = try request.decode(PlanInput.self)
@@ -30,6 +33,8 @@ struct PlanAdminHandlers: Sendable {
             name: name.trimmingCharacters(in: .whitespaces), code: code, priceCents: price,
             currency: input.currency.flatMap(CurrencyCodes.normalized) ?? "USD", billingPeriod: period, tier: tier)
         plan.isActive = input.isActive ?? true
+        plan.features = input.features ?? []
+        plan.limits = input.limits ?? [:]
         try await catalog.prepare(plan)
         do {
             try await plan.create(on: database.database)
@@ -52,11 +57,22 @@ struct PlanAdminHandlers: Sendable {
         if let currency = input.currency.flatMap(CurrencyCodes.normalized) { plan.currency = currency }
         if let period = input.billingPeriod { plan.billingPeriod = period }
         if let active = input.isActive { plan.isActive = active }
+        let entitlementBefore = (tier: plan.tier, features: plan.features, limits: plan.limits)
         if let tier = input.tier { plan.tier = tier }
+        if let features = input.features { plan.features = features }
+        if let limits = input.limits { plan.limits = limits }
+        let entitlementChanged =
+            entitlementBefore.tier != plan.tier || entitlementBefore.features != plan.features || entitlementBefore.limits != plan.limits
         let priceChanged = before.price != plan.priceCents || before.currency != plan.currency || before.period != plan.billingPeriod
         let productChanged = before.name != plan.name || before.active != plan.isActive
         try await catalog.update(plan, priceChanged: priceChanged, productChanged: productChanged)
-        try await plan.save(on: database.database)
+        // Its subscribers' entitlements change with it, in one transaction (today's subscribers, not
+        // only the next ones).
+        try await database.database.transaction { db in
+            try await plan.save(on: db)
+            if entitlementChanged, let id = plan.id { try await entitlements.enqueue(subscribersOf: id, now: Date(), on: db) }
+        }
+        if entitlementChanged { relay.wakeUp() }
         try await audit.record("plan.update", target: plan.id, request: request, before: summaryBefore, after: Self.summary(plan))
         return .json(200, PlanResponse(plan))
     }
@@ -73,7 +89,7 @@ struct PlanAdminHandlers: Sendable {
     }
 
     static func summary(_ plan: Plan) -> String {
-        "\(plan.code) \(plan.priceCents) \(plan.currency) \(plan.billingPeriod) tier=\(plan.tier) active=\(plan.isActive)"
+        "\(plan.code) \(plan.priceCents) \(plan.currency) \(plan.billingPeriod) tier=\(plan.tier) active=\(plan.isActive) features=\(plan.featuresJSON) limits=\(plan.limitsJSON)"
     }
 
     private func find(_ request: ServiceRequest) async throws -> Plan {

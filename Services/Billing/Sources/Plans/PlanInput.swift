@@ -11,15 +11,21 @@ struct PlanInput: Codable, Sendable {
     var currency: String?
     var isActive: Bool?
     var tier: Int?
+    var features: [String]?
+    var limits: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
-        case name, code, currency, tier
+        case name, code, currency, tier, features, limits
         case priceCents = "price_cents"
         case billingPeriod = "billing_period"
         case isActive = "is_active"
     }
 
     static let periods = ["monthly", "yearly"]
+    /// At most this many features, and this many limits, per plan.
+    static let mostEntries = 50
+    /// The largest limit (a trillion: beyond any count a gateway keeps, far from overflow).
+    static let largestLimit = 1_000_000_000_000
 
     /// Checks the fields present (and, when creating, that the required ones are). `tiers` are the
     /// deployment's plan tiers (`TOLLGATE_PLAN_TIERS`).
@@ -49,7 +55,25 @@ struct PlanInput: Codable, Sendable {
         if let tier, !tiers.contains(tier) {
             errors["tier"] = "Tier must be one of \(tiers.sorted().map(String.init).joined(separator: ", "))"
         }
+        if let features {
+            if features.count > Self.mostEntries || !features.allSatisfy(Self.isValidName) || Set(features).count != features.count {
+                errors["features"] = "Features must be at most \(Self.mostEntries) distinct names of 1 to 64 lower-case letters, digits, - or _"
+            }
+        }
+        if let limits {
+            if limits.count > Self.mostEntries || !limits.keys.allSatisfy(Self.isValidName) {
+                errors["limits"] = "Limits must be at most \(Self.mostEntries), named by 1 to 64 lower-case letters, digits, - or _"
+            } else if !limits.values.allSatisfy({ (0...Self.largestLimit).contains($0) }) {
+                errors["limits"] = "Each limit must be a whole number from 0 to \(Self.largestLimit)"
+            }
+        }
         if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+
+    /// A feature's or limit's name, as routes name it (`feature: reports`, `quota: api_calls`).
+    static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.count)
+            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     static func isValidCode(_ code: String) -> Bool {

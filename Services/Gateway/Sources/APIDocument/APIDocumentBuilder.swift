@@ -77,6 +77,10 @@ struct APIDocumentBuilder {
             answers.append(.error(402, "This feature needs an active subscription"))
             answers.append(.error(403, "Your plan does not include this feature; upgrade to use it"))
         }
+        if let feature = route.feature {
+            answers.append(.error(402, "This feature needs an active subscription"))
+            answers.append(.error(403, "Your plan does not include \(feature)"))
+        }
         if route.policy != nil { answers.append(.error(429, "Too many requests; retry later", headers: ["Retry-After"])) }
         if route.refreshCookie {
             answers.append(.error(403, "Cross-site request refused: send an allowed Origin or Content-Type: application/json"))
@@ -87,6 +91,11 @@ struct APIDocumentBuilder {
             answers.append(.error(400, "Could not read the request body"))
         }
         if !route.parameterNames.isEmpty { answers.append(.error(404, "Not Found")) }
+        if route.upstream != nil {
+            answers.append(.error(502, "The upstream service could not be reached"))
+            answers.append(.error(504, "The upstream service did not answer in time"))
+            return answers
+        }
         answers.append(.error(503, "Service unavailable, busy or its database unreachable; retry later", headers: ["Retry-After"]))
         answers.append(.error(504, "The service did not answer in time"))
         return answers

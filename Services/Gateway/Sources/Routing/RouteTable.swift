@@ -24,6 +24,8 @@ public struct GatewayRoute: Sendable {
     public let timeout: Duration
     /// The lowest plan tier allowed (from the entitlements bucket), if the route has one.
     public let tier: Int?
+    /// A feature the caller's plan must list, if the route names one.
+    public let feature: String?
     /// Acts on the refresh cookie: cross-site requests are refused (`RefreshCookieGuard`).
     public let refreshCookie: Bool
     let segments: [Segment]
@@ -40,8 +42,10 @@ public struct GatewayRoute: Sendable {
 
     init(
         method: String, path: String, subject: String, access: Endpoint.Access, policy: RateLimitPolicy?,
-        timeout: Duration, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false
+        timeout: Duration, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false,
+        feature: String? = nil
     ) {
+        self.feature = feature
         self.method = method
         self.path = path
         self.subject = subject
@@ -81,7 +85,8 @@ public struct RouteTable: Sendable {
         var routes: [GatewayRoute] = []
         func add(
             _ where_: String, method: String, path: String, subject: String, access: Endpoint.Access, rateLimit: String?,
-            timeoutSeconds: Double?, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false
+            timeoutSeconds: Double?, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false,
+            feature: String? = nil
         ) {
             if method.isEmpty || !method.allSatisfy({ $0.isLetter }) { problems.append("\(where_): bad method") }
             guard path.hasPrefix("/") else {
@@ -104,6 +109,12 @@ public struct RouteTable: Sendable {
             }
             let seconds = timeoutSeconds ?? file.requestTimeoutSeconds
             if !(0.05...300).contains(seconds) { problems.append("\(where_): timeout must be 0.05 to 300 seconds") }
+            if let feature {
+                if access == .public { problems.append("\(where_): feature needs auth user or admin") }
+                let valid = (1...64).contains(feature.count)
+                    && feature.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
+                if !valid { problems.append("\(where_): feature must be 1 to 64 lower-case letters, digits, - or _") }
+            }
             if let tier {
                 if access == .public { problems.append("\(where_): tier needs auth user or admin") }
                 if tier < 1 { problems.append("\(where_): tier must be at least 1") }
@@ -112,7 +123,7 @@ public struct RouteTable: Sendable {
                 GatewayRoute(
                     method: method, path: path, subject: subject, access: access, policy: policy,
                     timeout: .milliseconds(Int64(seconds * 1000)), tier: tier, refreshCookie: refreshCookie, upstream: upstream,
-                    forwardAuthorization: forwardAuthorization))
+                    forwardAuthorization: forwardAuthorization, feature: feature))
         }
 
         var overridden = Set<String>()
@@ -124,7 +135,7 @@ public struct RouteTable: Sendable {
                 "overrides.\(key)", method: endpoint.method, path: endpoint.path, subject: "\(subjectPrefix).\(endpoint.subject)",
                 access: endpoint.access, rateLimit: override?.rateLimit ?? endpoint.rateLimit,
                 timeoutSeconds: override?.timeoutSeconds ?? endpoint.timeoutSeconds, tier: override?.tier ?? endpoint.tier,
-                refreshCookie: endpoint.refreshCookie)
+                refreshCookie: endpoint.refreshCookie, feature: override?.feature)
         }
         for key in file.overrides.keys.sorted() where !overridden.contains(key) {
             problems.append("overrides.\(key): no declared route has this method and path")
@@ -155,7 +166,8 @@ public struct RouteTable: Sendable {
             add(
                 where_, method: route.method.uppercased(), path: route.path, subject: route.subject.map { "\(subjectPrefix).\($0)" } ?? "",
                 access: route.auth, rateLimit: route.rateLimit, timeoutSeconds: route.timeoutSeconds, tier: route.tier,
-                refreshCookie: route.refreshCookie ?? false, upstream: upstream, forwardAuthorization: route.forwardAuthorization ?? false)
+                refreshCookie: route.refreshCookie ?? false, upstream: upstream, forwardAuthorization: route.forwardAuthorization ?? false,
+                feature: route.feature)
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }
         for (name, policy) in file.policies

@@ -32,15 +32,18 @@ public struct RoutesFile: Decodable, Sendable {
         public var tier: Int?
         public var timeoutSeconds: Double?
         public var rateLimit: String?
+        /// A feature the caller's plan must list.
+        public var feature: String?
 
-        public init(tier: Int? = nil, timeoutSeconds: Double? = nil, rateLimit: String? = nil) {
+        public init(tier: Int? = nil, timeoutSeconds: Double? = nil, rateLimit: String? = nil, feature: String? = nil) {
             self.tier = tier
             self.timeoutSeconds = timeoutSeconds
             self.rateLimit = rateLimit
+            self.feature = feature
         }
 
         enum CodingKeys: String, CodingKey {
-            case tier
+            case tier, feature
             case rateLimit = "rate_limit"
             case timeoutSeconds = "timeout_seconds"
         }
@@ -67,12 +70,15 @@ public struct RoutesFile: Decodable, Sendable {
         public var refreshCookie: Bool?
         /// Upstream routes: pass the client's `Authorization` header on (it is removed otherwise).
         public var forwardAuthorization: Bool?
+        /// A feature the caller's plan must list (needs `auth: user` or `admin`).
+        public var feature: String?
 
         public init(
             method: String, path: String, subject: String? = nil, upstream: String? = nil, auth: Endpoint.Access,
             rateLimit: String? = nil, timeoutSeconds: Double? = nil, tier: Int? = nil, refreshCookie: Bool? = nil,
-            forwardAuthorization: Bool? = nil
+            forwardAuthorization: Bool? = nil, feature: String? = nil
         ) {
+            self.feature = feature
             self.refreshCookie = refreshCookie
             self.method = method
             self.path = path
@@ -86,7 +92,7 @@ public struct RoutesFile: Decodable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case method, path, subject, upstream, auth, tier
+            case method, path, subject, upstream, auth, tier, feature
             case rateLimit = "rate_limit"
             case timeoutSeconds = "timeout_seconds"
             case refreshCookie = "refresh_cookie"

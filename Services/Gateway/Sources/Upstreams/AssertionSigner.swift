@@ -5,7 +5,8 @@ import TollgateContracts
 import TollgateSecurity
 
 /// Signs `X-Tollgate-Assertion`: a JWT saying who the gateway let through to which upstream
-/// (`sub` the user, `sid`, `role`, `aud` the upstream's name, `typ` `tollgate-assertion`), valid
+/// (`sub` the user, `sid`, `role`, `plan` and `features` as the identity headers say them, `aud` the
+/// upstream's name, `typ` `tollgate-assertion`), valid
 /// 60 s, signed with the deployment's assertion key, whose public half Auth serves in
 /// `/.well-known/jwks.json`. One assertion per session and upstream is reused while it has at
 /// least 30 s left, so a busy client costs one signature every half minute, not one per request.
@@ -31,11 +32,16 @@ final class AssertionSigner: Sendable {
         self.issuer = issuer
     }
 
-    func assertion(for caller: AccessTokenClaims, audience: String, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> String {
-        let cacheKey = "\(caller.sid) \(caller.role) \(audience)"
+    func assertion(
+        for caller: AccessTokenClaims, plan: Entitlement? = nil, audience: String, now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> String {
+        let features = plan?.features ?? []
+        // What the assertion says, besides its times: a change (a role, a plan) is a new assertion.
+        let cacheKey = "\(caller.sid) \(caller.role) \(audience) \(plan?.plan ?? "") \(features.joined(separator: ","))"
         if let cached = cache.withLock({ $0[cacheKey] }), cached.expires - now >= Self.reuseWhileLeft { return cached.token }
         let claims = AssertionClaims(
-            iss: issuer, sub: caller.sub, aud: audience, sid: caller.sid, role: caller.role, typ: Self.type, iat: now,
+            iss: issuer, sub: caller.sub, aud: audience, sid: caller.sid, role: caller.role, plan: plan?.plan, features: features,
+            typ: Self.type, iat: now,
             exp: now + Self.lifetime, jti: UUID().uuidString.lowercased())
         // A JWS compact serialization (RFC 7515 §7.1) with EdDSA (RFC 8037).
         let signingInput = encodedHeader + "." + Base64URL.encode(try JSONEncoder().encode(claims))
@@ -55,6 +61,8 @@ struct AssertionClaims: Codable {
     let aud: String
     let sid: String
     let role: String
+    let plan: String?
+    let features: [String]
     let typ: String
     let iat: Int64
     let exp: Int64

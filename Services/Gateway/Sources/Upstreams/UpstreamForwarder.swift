@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import TollgateContracts
 
 /// The end of an upstream route's chain: forwards the request over HTTP, streaming the body both
 /// ways (the request's up to `bodyLimit` bytes, the answer's as it comes). An upstream that refuses
@@ -18,6 +19,9 @@ struct UpstreamForwarder: HTTPResponder {
     let client: HTTPClient
     /// Signs the caller's assertion (nil only when no route needs one: see `GatewayService`).
     let assertions: AssertionSigner?
+    /// The caller's plan and features, for the identity headers.
+    let plans: TierGate
+    let clock: TimeSource
     let clientAddress: ClientAddress
     let bodyLimit: Int
     let logger: Logger
@@ -30,14 +34,16 @@ struct UpstreamForwarder: HTTPResponder {
         var outgoing = HTTPClientRequest(url: upstream.url(requestPath: request.uri.path, routePrefix: prefix, query: request.uri.query))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         var assertion: String?
-        if let caller = context.caller?.claims, let assertions {
-            assertion = try assertions.assertion(for: caller, audience: upstream.name)
+        var entitlement: Entitlement?
+        if let caller = context.caller?.claims {
+            entitlement = plans.active(user: caller.sub, now: clock.now)
+            assertion = try assertions?.assertion(for: caller, plan: entitlement, audience: upstream.name)
         }
         outgoing.headers = UpstreamHeaders.request(
             request.headers, authority: request.head.authority,
             .init(
                 peer: peer, peerIsTrustedProxy: clientAddress.trusts(peer), requestID: context.requestID,
-                caller: context.caller?.claims, assertion: assertion, forwardAuthorization: route.forwardAuthorization))
+                caller: context.caller?.claims, plan: entitlement, assertion: assertion, forwardAuthorization: route.forwardAuthorization))
         if length != nil || request.headers[.transferEncoding] != nil {
             let body = LimitedBody(base: request.body, limit: bodyLimit)
             outgoing.body = .stream(body, length: length.map { .known($0) } ?? .unknown)

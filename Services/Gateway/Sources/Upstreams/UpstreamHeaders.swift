@@ -27,15 +27,21 @@ enum UpstreamHeaders {
         let peerIsTrustedProxy: Bool
         let requestID: String
         let caller: AccessTokenClaims?
+        /// The caller's entitlement while it lasts (nil: no plan).
+        let plan: Entitlement?
         /// The signed `X-Tollgate-Assertion` for the caller (signed-in routes).
-        var assertion: String? = nil
+        let assertion: String?
         let forwardAuthorization: Bool
 
-        init(peer: String, peerIsTrustedProxy: Bool, requestID: String, caller: AccessTokenClaims?, assertion: String? = nil, forwardAuthorization: Bool) {
+        init(
+            peer: String, peerIsTrustedProxy: Bool, requestID: String, caller: AccessTokenClaims?, plan: Entitlement? = nil,
+            assertion: String? = nil, forwardAuthorization: Bool
+        ) {
             self.peer = peer
             self.peerIsTrustedProxy = peerIsTrustedProxy
             self.requestID = requestID
             self.caller = caller
+            self.plan = plan
             self.assertion = assertion
             self.forwardAuthorization = forwardAuthorization
         }
@@ -65,6 +71,9 @@ enum UpstreamHeaders {
             headers.add(name: "X-Tollgate-User-Id", value: caller.sub)
             headers.add(name: "X-Tollgate-Session-Id", value: caller.sid)
             headers.add(name: "X-Tollgate-Role", value: caller.role)
+            // Without a plan: no X-Tollgate-Plan, and no features.
+            if let plan = forwarding.plan?.plan { headers.add(name: "X-Tollgate-Plan", value: plan) }
+            headers.add(name: "X-Tollgate-Features", value: (forwarding.plan?.features ?? []).joined(separator: ","))
         }
         if let assertion = forwarding.assertion { headers.add(name: "X-Tollgate-Assertion", value: assertion) }
         return headers
