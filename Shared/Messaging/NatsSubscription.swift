@@ -41,9 +41,15 @@ public final class NatsSubscription: AsyncSequence, @unchecked Sendable {
         natsSubscription_Unsubscribe(handle)
     }
 
-    /// Stops taking new messages but delivers the ones in flight, then ends the sequence.
+    /// How long a drain may take before the subscription is closed anyway. libnats' default (30 s)
+    /// held a service's shutdown that long when the server had gone first (Ctrl-C stops every
+    /// process of `make run` at once), past the launcher's 10 s; connected, a drain takes a round trip.
+    public static let drainTimeout: Duration = .seconds(5)
+
+    /// Stops taking new messages but delivers the ones in flight, then ends the sequence: at once
+    /// when the server confirms, after `drainTimeout` at the latest.
     public func drain() {
-        natsSubscription_Drain(handle)
+        natsSubscription_DrainTimeout(handle, Int64(Self.drainTimeout.components.seconds * 1000))
     }
 
     deinit {

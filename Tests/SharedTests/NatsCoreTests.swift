@@ -136,6 +136,35 @@ struct NatsCoreTests {
         await lost.drain(timeout: .milliseconds(100))
     }
 
+    @Test("a subscription drained after its server is gone still ends, within the drain timeout")
+    func drainWithoutServer() async throws {
+        let server = try NatsServerProcess()
+        try await server.start()
+        let connection = try await NatsConnection.connect(server.harnessOptions(name: "orphan"), logger: Logger(label: "nats-test"))
+        let subscription = try connection.subscribe("orphan.subject")
+        let ended = Task {
+            for await _ in subscription {}
+            return ContinuousClock.now
+        }
+        server.kill()
+        try await Task.sleep(for: .milliseconds(200))
+        let drained = ContinuousClock.now
+        subscription.drain()
+        // Bounded: a drain that never ends fails the test after 15 s instead of hanging it.
+        let end = try await withThrowingTaskGroup(of: ContinuousClock.Instant.self) { group in
+            group.addTask { await ended.value }
+            group.addTask {
+                try await Task.sleep(for: .seconds(15))
+                throw CancellationError()
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
+        }
+        #expect(end - drained < NatsSubscription.drainTimeout + .seconds(2), "ended \(end - drained) after the drain")
+        await connection.drain(timeout: .milliseconds(100))
+    }
+
     /// Keeps the warnings (and worse) a logger is given.
     final class CapturedWarnings: LogHandler, @unchecked Sendable {
         private let lock = NSLock()
