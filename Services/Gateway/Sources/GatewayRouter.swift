@@ -83,8 +83,10 @@ struct GatewayRouter {
             case .user: group = signedIn.group()
             case .admin: group = administrators.group()
             }
-            if let tier = route.tier { group.add(middleware: TierMiddleware(requiredTier: tier, gate: tiers, clock: clock)) }
-            if let feature = route.feature { group.add(middleware: FeatureMiddleware(feature: feature, gate: tiers, clock: clock)) }
+            if let tier = route.tier { group.add(middleware: TierMiddleware(requirement: .tier(tier), gate: tiers, clock: clock)) }
+            if let feature = route.feature {
+                group.add(middleware: TierMiddleware(requirement: .feature(feature), gate: tiers, clock: clock))
+            }
             if let policy = route.policy {
                 group.add(middleware: RateLimitMiddleware(policy: policy, limiter: limiter, routeKey: "\(route.method) \(route.path)"))
             }

@@ -1,39 +1,33 @@
 import Hummingbird
 import TollgateContracts
 
-/// A route with a plan tier: 402 without an active subscription, 403 on a lower tier (`TierGate`).
+/// A route that needs something of the caller's plan (`TierGate`): a tier (402 without an active
+/// subscription, 403 on a lower tier) or a feature (402 without one, 403 when the plan lacks it).
 struct TierMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
-    let requiredTier: Int
+    enum Requirement: Sendable {
+        case tier(Int)
+        case feature(String)
+    }
+
+    let requirement: Requirement
     let gate: TierGate
     let clock: TimeSource
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if let user = context.caller?.claims.sub, let refusal = gate.check(user: user, requiredTier: requiredTier, now: clock.now) {
+        if let user = context.caller?.claims.sub, let refusal = refusal(user) {
             return ErrorResponse.make(refusal.status, refusal.detail)
         }
         return try await next(request, context)
     }
-}
 
-/// A route that needs a feature of the caller's plan: 402 without an active subscription, 403 when
-/// the plan does not list it (`TierGate`).
-struct FeatureMiddleware: RouterMiddleware {
-    typealias Context = GatewayRequestContext
-
-    let feature: String
-    let gate: TierGate
-    let clock: TimeSource
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        if let user = context.caller?.claims.sub, let refusal = gate.check(user: user, feature: feature, now: clock.now) {
-            return ErrorResponse.make(refusal.status, refusal.detail)
+    private func refusal(_ user: String) -> TierGate.Refusal? {
+        switch requirement {
+        case .tier(let tier): gate.check(user: user, requiredTier: tier, now: clock.now)
+        case .feature(let feature): gate.check(user: user, feature: feature, now: clock.now)
         }
-        return try await next(request, context)
     }
 }
