@@ -174,7 +174,7 @@ struct UpstreamRouteTests {
         return claims
     }
 
-    @Test("an answer the app streams arrives in pieces: the first before the app has written the second")
+    @Test("an answer the app streams arrives in pieces, the first before the app has written the second; a body sent chunked goes up whole")
     func streaming() async throws {
         let app = await Self.startApp()
         var options = TestSystem.Options()
@@ -196,6 +196,24 @@ struct UpstreamRouteTests {
                     #expect(first.0 == "first\n")
                     #expect(first.1 < .milliseconds(600), "the first piece came at \(first.1), not after the whole answer")
                     #expect(try #require(pieces.last).1 >= .milliseconds(800))
+
+                    // Going up as well: a body sent chunked, without a length, arrives whole.
+                    let login = try await system.client.post(
+                        "/register", json: ["email": "up@example.com", "username": "uploader", "password": "amber-lantern-7"])
+                    #expect(login.status == 201)
+                    let token = try #require(
+                        try await system.client.post("/login", json: ["email": "up@example.com", "password": "amber-lantern-7"]).json["token"] as? String)
+                    var upload = HTTPClientRequest(url: "http://127.0.0.1:\(system.gatewayPort)/app/created")
+                    upload.method = .POST
+                    upload.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    let (chunks, writer) = AsyncStream<ByteBuffer>.makeStream()
+                    for _ in 0..<4 { writer.yield(ByteBuffer(repeating: 0x62, count: 10_000)) }
+                    writer.finish()
+                    upload.body = .stream(chunks, length: .unknown)
+                    let uploaded = try await client.execute(upload, timeout: .seconds(10))
+                    #expect(uploaded.status.code == 201)
+                    let echoed = try JSONSerialization.jsonObject(with: Data((try await uploaded.body.collect(upTo: 1 << 20)).readableBytesView)) as? [String: Any]
+                    #expect(echoed?["length"] as? Int == 40_000)
                 } catch {
                     try await client.shutdown()
                     throw error

@@ -26,6 +26,8 @@ struct UpstreamForwarder: HTTPResponder {
     let bodyLimit: Int
     let logger: Logger
 
+    static let takesBody: Set<HTTPRequest.Method> = [.post, .put, .patch]
+
     func respond(to request: Request, context: Context) async throws -> Response {
         let length = request.headers[.contentLength].flatMap(Int64.init)
         if let length, length > bodyLimit { return ErrorResponse.make(413, "Request body is larger than \(bodyLimit) bytes") }
@@ -44,7 +46,9 @@ struct UpstreamForwarder: HTTPResponder {
             .init(
                 peer: peer, peerIsTrustedProxy: clientAddress.trusts(peer), requestID: context.requestID,
                 caller: context.caller?.claims, plan: entitlement, assertion: assertion, forwardAuthorization: route.forwardAuthorization))
-        if length != nil || request.headers[.transferEncoding] != nil {
+        // A body of known length goes up as such; on a method that takes one, a body without a
+        // length (sent chunked; the framing never reaches here) goes up chunked.
+        if length != nil || Self.takesBody.contains(request.method) {
             let body = LimitedBody(base: request.body, limit: bodyLimit)
             outgoing.body = .stream(body, length: length.map { .known($0) } ?? .unknown)
         }
