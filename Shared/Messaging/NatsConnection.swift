@@ -229,7 +229,8 @@ extension Duration {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
-    var nanoseconds: Int64 {
+    /// Whole nanoseconds (the gateway's upstream deadlines use it too).
+    public var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import TollgateContracts
+import TollgateMessaging
 
 /// The end of an upstream route's chain: forwards the request over HTTP, streaming the body both
 /// ways (the request's up to `bodyLimit` bytes, the answer's as it comes). An upstream that refuses
@@ -92,11 +93,5 @@ struct LimitedBody: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: base.makeAsyncIterator(), limit: limit)
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }
