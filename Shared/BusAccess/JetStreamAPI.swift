@@ -19,12 +19,14 @@ enum JetStreamAPI {
         ["$JS.API.STREAM.MSG.DELETE.\(stream)"]
     }
 
-    /// Create, bind to and pull from one durable consumer, and settle what it hands out.
+    /// Create, bind to and pull from one durable consumer, and settle what it hands out; move its
+    /// leadership when it stalls (`DeliveryStallWatch`).
     static func consume(_ stream: String, durable: String) -> [String] {
         [
             "$JS.API.CONSUMER.CREATE.\(stream).\(durable)", "$JS.API.CONSUMER.CREATE.\(stream).\(durable).>",
             "$JS.API.CONSUMER.DURABLE.CREATE.\(stream).\(durable)", "$JS.API.CONSUMER.INFO.\(stream).\(durable)",
             "$JS.API.CONSUMER.MSG.NEXT.\(stream).\(durable)", "$JS.ACK.\(stream).\(durable).>",
+            "$JS.API.CONSUMER.LEADER.STEPDOWN.\(stream).\(durable)",
         ]
     }
 

@@ -1,5 +1,6 @@
 import CNats
 import Foundation
+import Logging
 import Synchronization
 
 public struct KeyValueSettings: Sendable {
@@ -140,7 +141,21 @@ public final class KeyValueBucket: @unchecked Sendable {
         }
     }
 
-    /// Watches every key. The sequence ends when the task iterating it is cancelled.
+    var logger: Logger { jetStream.connection.logger }
+
+    /// The sequence of the last message the bucket's stream holds (0 when it holds none: after
+    /// its entries expired the stream keeps its last sequence but not the message). Blocking.
+    func lastStoredSequence() -> UInt64? {
+        var info: UnsafeMutablePointer<jsStreamInfo>? = nil
+        var errorCode = jsErrCode(0)
+        let status = js_GetStreamInfo(&info, jetStream.context, KeyValueSettings(bucket: name).streamName, nil, &errorCode)
+        guard status == NATS_OK, let info else { return nil }
+        defer { jsStreamInfo_Destroy(info) }
+        return info.pointee.State.Msgs > 0 ? info.pointee.State.LastSeq : 0
+    }
+
+    /// Watches every key. The sequence ends when the task iterating it is cancelled, or when it
+    /// stalls (see `DeliveryStallWatch`): watch again then.
     public func watchAll() async throws(NatsError) -> KeyValueWatch {
         let store = UnsafeSendableHandle(self.store)
         let watcher = try await BlockingCalls.run { () throws(NatsError) -> UnsafeSendableHandle in
@@ -171,17 +186,25 @@ public final class KeyValueWatch: AsyncSequence, @unchecked Sendable {
                 continuation.finish()
                 state.destroy()
             }
+            var stallWatch = DeliveryStallWatch(patience: KeyValueWatch.stallPatience)
+            var lastSeen: UInt64 = 0
             while let watcher = state.activeWatcher {
                 var entry: OpaquePointer? = nil
                 let status = kvWatcher_Next(&entry, watcher.pointer, 500)
-                if status == NATS_TIMEOUT { continue }
+                if status == NATS_TIMEOUT {
+                    if stallWatch.fetchedNothing(now: .now) && KeyValueWatch.isStalled(bucket, seen: lastSeen, &stallWatch) { return }
+                    continue
+                }
                 guard status == NATS_OK else {
                     if status == NATS_ILLEGAL_STATE || status == NATS_INVALID_SUBSCRIPTION { return }
                     Thread.sleep(forTimeInterval: 0.1)
                     continue
                 }
+                stallWatch.delivered()
                 if let entry {
-                    continuation.yield(.entry(KeyValueEntry(copying: entry)))
+                    let copy = KeyValueEntry(copying: entry)
+                    lastSeen = Swift.max(lastSeen, copy.revision)
+                    continuation.yield(.entry(copy))
                     kvEntry_Destroy(entry)
                 } else {
                     continuation.yield(.caughtUp)
@@ -191,6 +214,25 @@ public final class KeyValueWatch: AsyncSequence, @unchecked Sendable {
         thread.name = "tollgate.kv-watch"
         thread.start()
         continuation.onTermination = { _ in state.stop() }
+    }
+
+    /// How long a watch may receive nothing before the bucket is read to see whether it moved on.
+    static let stallPatience: Duration = .seconds(5)
+
+    /// True when the bucket holds changes the watch has not received, at two looks: the watch ends
+    /// (its owner, `BucketWatch`, opens a new one). Every change is a message of the bucket's stream
+    /// and a watch receives each, so the stream's last message is the last one a live watch saw.
+    private static func isStalled(_ bucket: KeyValueBucket, seen: UInt64, _ stallWatch: inout DeliveryStallWatch) -> Bool {
+        guard let stored = bucket.lastStoredSequence() else {
+            stallWatch.unreadable(now: .now)
+            return false
+        }
+        let state = DeliveryStallWatch.State(pending: stored > seen ? stored - seen : 0, deliveredSequence: seen)
+        guard stallWatch.judge(state, now: .now) == .stalled else { return false }
+        bucket.logger.warning(
+            "a bucket watch receives nothing while the bucket has changed; watching it anew",
+            metadata: ["bucket": "\(bucket.name)", "seen": "\(seen)", "stored": "\(stored)"])
+        return true
     }
 
     public func makeAsyncIterator() -> AsyncStream<KeyValueUpdate>.Iterator {

@@ -132,7 +132,7 @@ public final class NatsConnection: @unchecked Sendable {
     public var connectedURL: String? {
         var buffer = [CChar](repeating: 0, count: 256)
         guard natsConnection_GetConnectedUrl(handle, &buffer, buffer.count) == NATS_OK else { return nil }
-        let url = String(cString: buffer)
+        let url = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return url.isEmpty ? nil : url
     }
 

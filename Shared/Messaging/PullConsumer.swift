@@ -12,10 +12,13 @@ public struct PullConsumerSettings: Sendable {
     public var ackWait: Duration
     /// How many messages this process holds unacknowledged at once.
     public var maxInFlight: Int
+    /// How long fetches may come back empty before the consumer's state is read to see whether it
+    /// is stalled (`DeliveryStallWatch`); a stall is acted on at the second look.
+    public var stallPatience: Duration
 
     public init(
         stream: String, durableName: String, filterSubject: String, maxDeliver: Int = 10,
-        ackWait: Duration = .seconds(30), maxInFlight: Int = 16
+        ackWait: Duration = .seconds(30), maxInFlight: Int = 16, stallPatience: Duration = .seconds(5)
     ) {
         self.stream = stream
         self.durableName = durableName
@@ -23,6 +26,7 @@ public struct PullConsumerSettings: Sendable {
         self.maxDeliver = maxDeliver
         self.ackWait = ackWait
         self.maxInFlight = maxInFlight
+        self.stallPatience = stallPatience
     }
 }
 
@@ -33,6 +37,7 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
 
     private let subscription: OpaquePointer
     private let jetStream: JetStream
+    private let settings: PullConsumerSettings
     private let stream: AsyncStream<JetStreamMessage>
     private let continuation: AsyncStream<JetStreamMessage>.Continuation
     private let slots: DispatchSemaphore
@@ -42,10 +47,11 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
     /// Fetched but not yet handed to the iterating code: released (nak'd) at once on stop.
     private let buffered = Mutex<[ObjectIdentifier: JetStreamMessage]>([:])
 
-    private init(subscription: OpaquePointer, jetStream: JetStream, maxInFlight: Int) {
+    private init(subscription: OpaquePointer, jetStream: JetStream, settings: PullConsumerSettings) {
         self.subscription = subscription
         self.jetStream = jetStream
-        self.maxInFlight = maxInFlight
+        self.settings = settings
+        self.maxInFlight = Swift.max(settings.maxInFlight, 1)
         // Created empty and filled: libdispatch traps when a semaphore is freed below its initial value,
         // which would happen whenever messages are still held at shutdown.
         self.slots = DispatchSemaphore(value: 0)
@@ -100,8 +106,7 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
             guard let sub else { throw NatsError(.jetStream, "libnats returned no subscription") }
             return UnsafeSendableHandle(sub)
         }
-        let consumer = PullConsumer(
-            subscription: subscription.pointer, jetStream: jetStream, maxInFlight: Swift.max(settings.maxInFlight, 1))
+        let consumer = PullConsumer(subscription: subscription.pointer, jetStream: jetStream, settings: settings)
         consumer.startFetching()
         return consumer
     }
@@ -138,6 +143,7 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
             continuation.finish()
             finished.signal()
         }
+        var stallWatch = DeliveryStallWatch(patience: settings.stallPatience)
         while !stopped.load(ordering: .relaxed) {
             // Wait for a free slot, waking up now and then to notice a stop.
             guard slots.wait(timeout: .now() + .milliseconds(250)) == .success else { continue }
@@ -160,10 +166,44 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
             }
             natsMsgList_Destroy(&list)
             for _ in delivered..<free { slots.signal() }
+            if delivered > 0 {
+                stallWatch.delivered()
+            } else if status == NATS_TIMEOUT && stallWatch.fetchedNothing(now: .now) {
+                lookForStall(&stallWatch)
+            }
             if status != NATS_OK && status != NATS_TIMEOUT {
                 // Disconnected or the server is restarting: back off briefly, libnats reconnects.
                 Thread.sleep(forTimeInterval: 0.2)
             }
+        }
+    }
+
+    /// Reads the consumer's state and, when the watch calls it stalled, asks JetStream to move the
+    /// consumer's leadership to another replica. Runs on the fetch thread: it has nothing else to do.
+    private func lookForStall(_ watch: inout DeliveryStallWatch) {
+        var info: UnsafeMutablePointer<jsConsumerInfo>? = nil
+        var errorCode = jsErrCode(0)
+        let status = js_GetConsumerInfo(&info, jetStream.context, settings.stream, settings.durableName, nil, &errorCode)
+        guard status == NATS_OK, let info else {
+            watch.unreadable(now: .now)
+            return
+        }
+        let state = DeliveryStallWatch.State(
+            pending: info.pointee.NumPending, deliveredSequence: info.pointee.Delivered.Stream,
+            ackPending: info.pointee.NumAckPending, maxAckPending: info.pointee.Config?.pointee.MaxAckPending ?? .max)
+        jsConsumerInfo_Destroy(info)
+        guard watch.judge(state, now: .now) == .stalled else { return }
+        let logger = jetStream.connection.logger
+        logger.warning(
+            "a consumer hands out nothing while messages wait for it; asking JetStream for a new leader",
+            metadata: [
+                "consumer": "\(settings.stream) > \(settings.durableName)", "pending": "\(state.pending)",
+                "delivered": "\(state.deliveredSequence)",
+            ])
+        do {
+            try jetStream.stepDownLeader(stream: settings.stream, consumer: settings.durableName)
+        } catch {
+            logger.warning("the consumer's leader did not step down", metadata: ["error": "\(error)"])
         }
     }
 

@@ -69,14 +69,6 @@ extension JetStream {
         } catch {
             throw NatsError(.other, "erase message \(sequence) of \(stream): \(error)")
         }
-        struct Answer: Decodable {
-            struct Refusal: Decodable { let description: String? }
-            let success: Bool?
-            let error: Refusal?
-        }
-        let answer = try? JSONDecoder().decode(Answer.self, from: reply.payload)
-        guard answer?.success == true else {
-            throw NatsError(.jetStream, "erase message \(sequence) of \(stream): \(answer?.error?.description ?? "refused")")
-        }
+        try JetStreamAnswer.check(reply.payload, "erase message \(sequence) of \(stream)")
     }
 }

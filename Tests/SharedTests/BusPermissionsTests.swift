@@ -68,6 +68,10 @@ struct BusPermissionsTests {
         #expect(publishers(of: "$JS.API.CONSUMER.MSG.NEXT.ACME_EMAIL.acme_notifier") == [.notifier])
         #expect(publishers(of: "$JS.API.STREAM.MSG.DELETE.ACME_EMAIL") == [.notifier])
         #expect(publishers(of: "$JS.API.CONSUMER.MSG.NEXT.ACME_STRIPE.acme_billing_stripe") == [.billing])
+        // A stalled consumer's own service may move its leadership; no one may move another's.
+        #expect(publishers(of: "$JS.API.CONSUMER.LEADER.STEPDOWN.ACME_EMAIL.acme_notifier") == [.notifier])
+        #expect(publishers(of: "$JS.API.CONSUMER.LEADER.STEPDOWN.ACME_STRIPE.acme_billing_stripe") == [.billing])
+        #expect(publishers(of: "$JS.API.STREAM.LEADER.STEPDOWN.ACME_EMAIL") == [])
         #expect(publishers(of: "$JS.API.STREAM.MSG.GET.ACME_EMAIL") == [], "nobody reads emails out of the stream")
     }
 

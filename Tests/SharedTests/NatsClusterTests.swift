@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import Testing
 @testable import TollgateMessaging
+import TollgateServiceKit
 import TollgateTestSupport
 
 /// The messaging layer on a real three-server cluster: replicas as configured, and a connection
@@ -21,11 +22,31 @@ struct NatsClusterTests {
         return try await NatsConnection.connect(cluster.harnessOptions(name: name), logger: logger)
     }
 
+    /// One section of what a JetStream info request (`$JS.API.….INFO.…`) answers.
+    static func info(_ subject: String, _ section: String, on connection: NatsConnection) async throws -> [String: Any]? {
+        let reply = try await connection.request(subject, timeout: .seconds(5))
+        let info = try JSONSerialization.jsonObject(with: reply.payload) as? [String: Any]
+        return info?[section] as? [String: Any]
+    }
+
+    /// Takes every job the consumer hands out, noting its payload, and acknowledges it.
+    static func work(through consumer: PullConsumer, into received: ReceivedJobs) -> Task<Void, Never> {
+        Task {
+            for await message in consumer {
+                received.add(String(decoding: message.payload, as: UTF8.self))
+                try? message.ack()
+            }
+        }
+    }
+
     /// `config.num_replicas` of a stream, as JetStream reports it.
     static func replicas(of stream: String, on connection: NatsConnection) async throws -> Int? {
-        let reply = try await connection.request("$JS.API.STREAM.INFO.\(stream)", timeout: .seconds(5))
-        let info = try JSONSerialization.jsonObject(with: reply.payload) as? [String: Any]
-        return (info?["config"] as? [String: Any])?["num_replicas"] as? Int
+        try await info("$JS.API.STREAM.INFO.\(stream)", "config", on: connection)?["num_replicas"] as? Int
+    }
+
+    /// The leader of a consumer, as JetStream reports it.
+    static func leader(of consumer: String, in stream: String, on connection: NatsConnection) async throws -> String? {
+        try await info("$JS.API.CONSUMER.INFO.\(stream).\(consumer)", "cluster", on: connection)?["leader"] as? String
     }
 
     @Test("streams and buckets get the replicas asked; an existing one is brought to the new count and says so")
@@ -104,7 +125,6 @@ struct NatsClusterTests {
         let bucket = try await jetStream.keyValue(KeyValueSettings(bucket: "state", replicas: 3))
         let consumer = try await jetStream.pullConsumer(
             PullConsumerSettings(stream: "JOBS", durableName: "workers", filterSubject: "jobs.>", ackWait: .seconds(2)))
-        let watch = try await bucket.watchAll()
 
         let echoes = try responder.subscribe("echo", queueGroup: "echoes")
         try await responder.flush()
@@ -115,18 +135,18 @@ struct NatsClusterTests {
         }
         defer { answers.cancel() }
         let received = ReceivedJobs()
-        let work = Task {
-            for await message in consumer {
-                received.add(String(decoding: message.payload, as: UTF8.self))
-                try? message.ack()
-            }
-        }
+        let work = Self.work(through: consumer, into: received)
         defer { work.cancel() }
+        // As the services watch a bucket: a watch that ends or stalls is opened anew.
         let seen = ReceivedJobs()
+        let watchLogger = {
+            var logger = Logger(label: "bucket-watch")
+            logger.logLevel = .critical
+            return logger
+        }()
         let watching = Task {
-            for await update in watch {
-                if case .entry(let entry) = update { seen.add(entry.key) }
-            }
+            await BucketWatch(jetStream: jetStream, settings: KeyValueSettings(bucket: "state", replicas: 3), logger: watchLogger)
+                .run(apply: { seen.add($0.key) }, caughtUp: {})
         }
         defer { watching.cancel() }
 
@@ -155,13 +175,53 @@ struct NatsClusterTests {
         _ = try await eventually("a put stored after the kill", timeout: .seconds(20), every: .milliseconds(100)) {
             try? await bucket.put("after", Data())
         }
-        _ = try await eventually("the consumer and the watch after the kill", timeout: .seconds(30)) {
-            received.contains("after") && seen.contains("after") ? true : nil
+        _ = try await eventually("the consumer after the kill", timeout: .seconds(30)) {
+            received.contains("after") ? true : nil
         }
+        let consumed = ContinuousClock.now - killed
+        _ = try await eventually("the watch after the kill", timeout: .seconds(30)) {
+            seen.contains("after") ? true : nil
+        }
+        print("fail-over: requests back after \(recovered), the consumer's job after \(consumed), the watch's key after \(ContinuousClock.now - killed)")
         #expect(recovered < .seconds(5), "requests came back after \(recovered)")
-        watch.stop()
+        watching.cancel()
         await client.drain()
         await responder.drain()
+    }
+
+    @Test("what a stalled consumer does: its leader, asked to step down, hands over to another server and the consumer carries on")
+    func leaderStepDown() async throws {
+        let cluster = try await Self.startCluster()
+        defer { cluster.stop() }
+        let client = try await Self.connect(cluster, "client")
+        let jetStream = try client.jetStream()
+        try await jetStream.createOrUpdateStream(StreamSettings(name: "JOBS", subjects: ["jobs.>"], replicas: 3))
+        let consumer = try await jetStream.pullConsumer(
+            PullConsumerSettings(stream: "JOBS", durableName: "workers", filterSubject: "jobs.>", ackWait: .seconds(2)))
+        let received = ReceivedJobs()
+        let work = Self.work(through: consumer, into: received)
+        defer { work.cancel() }
+        let before = try await eventually("the consumer's leader elected") {
+            try await Self.leader(of: "workers", in: "JOBS", on: client)
+        }
+        try await BlockingCalls.run { () throws(NatsError) in
+            try jetStream.stepDownLeader(stream: "JOBS", consumer: "workers")
+        }
+        let after = try await eventually("another leader elected", timeout: .seconds(20)) { () -> String? in
+            guard let leader = try? await Self.leader(of: "workers", in: "JOBS", on: client), leader != before else { return nil }
+            return leader
+        }
+        #expect(after != before)
+        _ = try await jetStream.publish("jobs.a", payload: Data("after the step-down".utf8))
+        _ = try await eventually("the job handed out by the new leader", timeout: .seconds(20)) {
+            received.contains("after the step-down") ? true : nil
+        }
+        // A consumer that does not exist: JetStream's refusal, not a hang.
+        #expect(throws: NatsError.self) {
+            try jetStream.stepDownLeader(stream: "JOBS", consumer: "nobody")
+        }
+        await consumer.stop()
+        await client.drain()
     }
 }
 

@@ -62,7 +62,8 @@ public final class NatsCluster: NatsDeployment {
         for server in servers { server.stop() }
     }
 
-    /// Waits until the cluster answers JetStream's account information without error.
+    /// Waits until the cluster answers JetStream's account information without error and can place
+    /// a stream on every server (before every server has joined, that fails with "no suitable peers").
     public func waitForJetStream(timeout: Duration = .seconds(30)) async throws {
         var logger = Logger(label: "nats-cluster-probe")
         logger.logLevel = .critical
@@ -75,5 +76,13 @@ public final class NatsCluster: NatsDeployment {
             else { return nil }
             return true
         }
+        let jetStream = try connection.jetStream(timeout: .seconds(2))
+        _ = try await eventually("a stream placed on every server", timeout: timeout, every: .milliseconds(200)) { () -> Bool? in
+            guard (try? await jetStream.createOrUpdateStream(
+                StreamSettings(name: "CLUSTER_PROBE", subjects: ["cluster-probe"], replicas: servers.count))) != nil
+            else { return nil }
+            return true
+        }
+        _ = try await connection.request("$JS.API.STREAM.DELETE.CLUSTER_PROBE", timeout: .seconds(5))
     }
 }
