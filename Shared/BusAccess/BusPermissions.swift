@@ -14,7 +14,8 @@ public enum BusPermissions {
                 publish: routes(of: nil, subjects) + extraRoutes.map(subjects.route) + [subjects.authAdminRefused]
                     + [subjects.apiShapes(.auth), subjects.apiShapes(.billing)]
                     + ServiceName.allCases.filter { $0 != .gateway }.map(subjects.ping)
-                    + tokens + JetStreamAPI.watchBucket(subjects.entitlementsBucket) + [subjects.gatewayRateLimitHits],
+                    + tokens + JetStreamAPI.watchBucket(subjects.entitlementsBucket) + [subjects.gatewayRateLimitHits]
+                    + JetStreamAPI.writeBucket(subjects.usageBucket) + JetStreamAPI.watchBucket(subjects.usageBucket),
                 subscribe: inbox + [subjects.gatewayRateLimitHits], allowResponses: false)
         case .auth:
             return NatsPermissions(
@@ -34,7 +35,8 @@ public enum BusPermissions {
                 publish: [subjects.authAccountLookup] + emails(from: .billing, subjects)
                     + JetStreamAPI.writeBucket(subjects.entitlementsBucket)
                     + JetStreamAPI.manageStream(subjects.stripeStream)
-                    + JetStreamAPI.consume(subjects.stripeStream, durable: subjects.billingStripeConsumer) + tokens,
+                    + JetStreamAPI.consume(subjects.stripeStream, durable: subjects.billingStripeConsumer) + tokens
+                    + JetStreamAPI.watchBucket(subjects.usageBucket),
                 subscribe: routes(of: .billing, subjects)
                     + [
                         subjects.ping(.billing), subjects.billingStats, subjects.billingUserCounts, subjects.billingAudit,

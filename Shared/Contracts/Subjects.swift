@@ -83,6 +83,8 @@ public struct Subjects: Sendable, Equatable {
     public var jwksBucket: String { "\(safePrefix)_jwks" }
     public var revocationsBucket: String { "\(safePrefix)_revocations" }
     public var entitlementsBucket: String { "\(safePrefix)_entitlements" }
+    /// Calls counted against plan quotas (`QuotaUsageKey`): written by gateways, read by Billing.
+    public var usageBucket: String { "\(safePrefix)_usage" }
 
     /// The JetStream stream that holds a key-value bucket.
     public static func streamName(ofBucket bucket: String) -> String { "KV_\(bucket)" }

@@ -22,6 +22,15 @@ public enum SharedBuckets {
         KeyValueSettings(bucket: subjects.entitlementsBucket, replicas: replication.replicas, placementTags: replication.placementTags)
     }
 
+    /// Each gateway instance's count of calls against plan quotas, per user and billing period. A
+    /// count must outlive its period, however long a plan's interval is (Stripe allows three years),
+    /// and a period's keys are written from its first call on: kept three years and a month.
+    public static func usage(_ subjects: Subjects, _ replication: Replication = .single) -> KeyValueSettings {
+        KeyValueSettings(
+            bucket: subjects.usageBucket, ttl: .seconds(1_125 * 86_400), replicas: replication.replicas,
+            placementTags: replication.placementTags)
+    }
+
     /// The buckets a token is judged by (signing keys, revocations), by name.
     public static func judgingTokens(_ subjects: Subjects) -> [String] {
         [subjects.jwksBucket, subjects.revocationsBucket]
@@ -29,6 +38,6 @@ public enum SharedBuckets {
 
     /// Every bucket a gateway reads, by name.
     public static func readByGateways(_ subjects: Subjects) -> [String] {
-        [subjects.jwksBucket, subjects.revocationsBucket, subjects.entitlementsBucket]
+        [subjects.jwksBucket, subjects.revocationsBucket, subjects.entitlementsBucket, subjects.usageBucket]
     }
 }

@@ -39,6 +39,14 @@ struct UpstreamRouteConfigTests {
             ("- { method: GET, path: '/a/*', subject: x.y, auth: none }", "/*"),
             ("- { method: GET, path: /a, subject: x.y, auth: none, forward_authorization: true }", "forward_authorization"),
             ("- { method: POST, path: /a, upstream: 'http://app', auth: none, refresh_cookie: true }", "refresh_cookie"),
+            // A plan's feature or limit: for signed-in routes, named as plans name them.
+            ("- { method: GET, path: /a, upstream: 'http://app', auth: none, quota: api_calls }", "quota needs auth user or admin"),
+            ("- { method: GET, path: /a, upstream: 'http://app', auth: none, feature: reports }", "feature needs auth user or admin"),
+            ("- { method: GET, path: /a, upstream: 'http://app', auth: user, quota: API_calls }", "quota must be 1 to 64"),
+            ("- { method: GET, path: /a, upstream: 'http://app', auth: user, quota: '' }", "quota must be 1 to 64"),
+            ("- { method: GET, path: /a, upstream: 'http://app', auth: user, quota: 'a.b' }", "quota must be 1 to 64"),
+            ("- { method: GET, path: /a, upstream: 'http://app', auth: user, quota: '\(String(repeating: "q", count: 65))' }", "quota must be 1 to 64"),
+            ("- { method: GET, path: /a, upstream: 'http://app', auth: user, feature: 'r*' }", "feature must be 1 to 64"),
         ]
         for (route, message) in refused {
             do {
@@ -48,6 +56,19 @@ struct UpstreamRouteConfigTests {
                 #expect("\(error)".contains(message), "\(route): \(error)")
             }
         }
+    }
+
+    @Test("a quota route counts against the limit it names; a declared route may be given one")
+    func quotaRoutes() throws {
+        let table = try Self.table("""
+              - { method: GET, path: '/api/*', upstream: 'http://app:3000', auth: user, quota: api_calls, feature: api }
+            """)
+        #expect(table.routes.first?.quota == "api_calls")
+        #expect(table.routes.first?.feature == "api")
+        let shipped = try String(contentsOfFile: TestSystem.repositoryRoot + "/gateway-config/gateway.yaml", encoding: .utf8)
+        let file = try RoutesFile.parse(shipped.replacingOccurrences(of: "overrides: {}", with: "overrides: { \"GET /me\": { quota: me_reads } }"))
+        let declared = try RouteTable(file: file, subjectPrefix: "tg")
+        #expect(declared.routes.first { $0.method == "GET" && $0.path == "/me" }?.quota == "me_reads")
     }
 
     @Test("/app/* takes /app and everything below it; the upstream's path replaces the prefix; the query is kept")

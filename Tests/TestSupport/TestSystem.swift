@@ -259,9 +259,12 @@ public final class TestSystem: Sendable {
                     config: try .from(environment), connection: connection, logger: logger, onServerRunning: reportPort)
             ]
         case .gateway:
+            // Every gateway listens on port 0 here: named apart by instance, as hosts and ports name them.
+            var gatewayEnvironment = environment
+            if gatewayEnvironment["TOLLGATE_GATEWAY_INSTANCE"] == nil { gatewayEnvironment["TOLLGATE_GATEWAY_INSTANCE"] = name }
             services = [
                 try GatewayService.makeApplication(
-                    config: .from(environment), routesFile: try routesFile(), connection: connection, logger: logger,
+                    config: .from(gatewayEnvironment), routesFile: try routesFile(), connection: connection, logger: logger,
                     clock: clock, onServerRunning: reportPort)
             ]
         }

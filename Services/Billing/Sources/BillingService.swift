@@ -25,9 +25,10 @@ public struct BillingService: Sendable {
     let events: StripeEventConsumer?
     let accountChanges: BroadcastListener
     let access: AccessCheck
+    let usage: QuotaUsageWatcher
 
     public var services: [any Service] {
-        [relay, sweep, accountChanges, access.service, router] + (events.map { [$0] } ?? [])
+        [relay, sweep, accountChanges, access.service, usage, router] + (events.map { [$0] } ?? [])
     }
 
     public static func start(config: BillingConfig, connection: NatsConnection, logger: Logger) async throws
@@ -83,7 +84,9 @@ public struct BillingService: Sendable {
             router.serve(BillingEndpoints.changePlan, BillingAPI.changePlan, subscriptions.changePlan)
             router.serve(BillingEndpoints.portal, BillingAPI.portal, subscriptions.portal)
             router.serve(BillingEndpoints.paymentsMe, BillingAPI.paymentsMe, payments.mine)
-            router.serve(BillingEndpoints.entitlementsMe, BillingAPI.entitlementsMe, EntitlementHandlers(database: database).mine)
+            let usage = QuotaUsageState()
+            router.serve(
+                BillingEndpoints.entitlementsMe, BillingAPI.entitlementsMe, EntitlementHandlers(database: database, usage: usage).mine)
             let admin = BillingAdminHandlers(database: database, audit: audit)
             router.serve(BillingEndpoints.adminPayments, BillingAPI.adminPayments, admin.payments)
             router.serve(BillingEndpoints.adminPayment, BillingAPI.adminPayment, admin.payment)
@@ -121,7 +124,8 @@ public struct BillingService: Sendable {
                 stripe: stripe, sync: sync, interval: config.sweepInterval, logger: logger)
             return BillingService(
                 router: router, database: database, relay: relay, sweep: sweep, events: events,
-                accountChanges: recentAccounts.changeListener(connection: connection, subjects: subjects), access: access)
+                accountChanges: recentAccounts.changeListener(connection: connection, subjects: subjects), access: access,
+                usage: QuotaUsageWatcher(jetStream: jetStream, subjects: subjects, state: usage, logger: logger))
         }
     }
 }

@@ -10,7 +10,8 @@ import TollgateServiceKit
 
 /// The gateway's Hummingbird router: one route per entry of the route table, each behind the
 /// middleware its declaration calls for, in this order: who is calling (`AuthenticationMiddleware`,
-/// then `AdminMiddleware` for the admin group), the plan tier, the rate limit, the refresh-cookie
+/// then `AdminMiddleware` for the admin group), the plan tier or feature, the rate limit, the plan
+/// quota, the refresh-cookie
 /// origin guard, the JSON content type; then `ServiceForwarder` reads the body and forwards it.
 struct GatewayRouter {
     let routes: RouteTable
@@ -21,6 +22,8 @@ struct GatewayRouter {
     let tiers: TierGate
     let clock: TimeSource
     let limiter: RateLimiter
+    /// Calls counted against plan quotas, by every gateway.
+    let quotas: QuotaCounter
     let connection: NatsConnection
     /// Upstream routes' HTTP client (its connections pooled per upstream).
     let upstreamClient: HTTPClient
@@ -89,6 +92,10 @@ struct GatewayRouter {
             }
             if let policy = route.policy {
                 group.add(middleware: RateLimitMiddleware(policy: policy, limiter: limiter, routeKey: "\(route.method) \(route.path)"))
+            }
+            // After the rate limit: a call refused for coming too fast is not counted against the quota.
+            if let quota = route.quota {
+                group.add(middleware: QuotaMiddleware(quota: quota, gate: tiers, counter: quotas, clock: clock))
             }
             if route.refreshCookie { group.add(middleware: RefreshCookieMiddleware(guard_: refreshCookieGuard)) }
             if let upstream = route.upstream {

@@ -21,6 +21,7 @@ public enum GatewayService {
         let jetStream = try connection.jetStream()
         let cors = CorsPolicy(origins: routesFile.cors?.origins ?? [])
         let limiter = RateLimiter(clock: clock)
+        let quotas = QuotaCounter(instance: config.instance)
         var assertions: AssertionSigner?
         if routes.routes.contains(where: { $0.upstream != nil && $0.access != .public }) {
             // A signed-in route to an app carries the caller's assertion: without the key, no start.
@@ -40,14 +41,15 @@ public enum GatewayService {
             tiers: TierGate(state: entitlements),
             clock: clock,
             limiter: limiter,
+            quotas: quotas,
             connection: connection,
             upstreamClient: upstreams.client,
             assertions: assertions,
             clientAddress: ClientAddress(trustedProxies: routesFile.trustedProxies ?? []),
             cors: cors,
             readiness: Readiness(
-                connection: connection, tokens: tokens, entitlements: entitlements, subjects: subjects, services: [.auth, .billing, .webhook, .notifier],
-                timeout: .seconds(1)),
+                connection: connection, tokens: tokens, entitlements: entitlements, quotas: quotas, subjects: subjects,
+                services: [.auth, .billing, .webhook, .notifier], timeout: .seconds(1)),
             bodyLimit: routesFile.bodyLimit,
             refreshCookieGuard: RefreshCookieGuard(cors: cors, publicURL: config.common.publicURL),
             securityHeaders: SecurityHeaders(publicURL: config.common.publicURL),
@@ -66,8 +68,11 @@ public enum GatewayService {
                 TokenStateWatcher(jetStream: jetStream, subjects: subjects, state: tokens, logger: logger),
                 EntitlementWatcher(jetStream: jetStream, subjects: subjects, state: entitlements, logger: logger),
                 RateLimitSharing(
-                    limiter: limiter, connection: connection, subject: subjects.gatewayRateLimitHits,
+                    limiter: limiter, quotas: quotas, connection: connection, subject: subjects.gatewayRateLimitHits,
                     interval: config.rateLimitShareInterval, logger: logger),
+                QuotaUsageSync(
+                    jetStream: jetStream, settings: SharedBuckets.usage(subjects, config.common.replication), counter: quotas,
+                    interval: config.quotaSaveInterval, clock: clock, logger: logger),
                 upstreams,
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },

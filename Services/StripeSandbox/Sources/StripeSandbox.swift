@@ -313,6 +313,11 @@ public final class StripeSandbox: Sendable {
         state.withLock { Array($0.products.keys) }
     }
 
+    /// The ids of the prices a product has, archived ones too.
+    public func priceIDs(product: String) -> [String] {
+        state.withLock { state in state.prices.values.filter { $0.product == product }.map(\.id) }
+    }
+
     public func price(_ id: String) -> (active: Bool, amount: Int, currency: String, interval: String?)? {
         state.withLock { state in state.prices[id].map { ($0.active, $0.unit_amount, $0.currency, $0.recurring?.interval) } }
     }

@@ -76,6 +76,41 @@ struct PlanAdminTests {
         }
     }
 
+    @Test("ten identical PATCHes at once (a new price, features, limits): ten 200s, one new Stripe price as the default, the old one archived",
+          arguments: DatabaseEngine.available)
+    func tenPatchesAtOnce(engine: DatabaseEngine) async throws {
+        try await BillingTestKit.with(engine: engine) { system, stripe in
+            let admin = try await BillingTestKit.adminToken(system)
+            let created = try await BillingTestKit.send(
+                system, .post, "/billing/plans", json: ["name": "Team", "code": "team", "price_cents": 4900, "billing_period": "monthly"],
+                token: admin)
+            let planID = try #require(created.json["id"] as? String)
+            let product = try Self.productID(stripe)
+            let oldPrice = try #require(stripe.product(product)?.defaultPrice)
+            let answers = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        try await BillingTestKit.send(
+                            system, .patch, "/billing/plans/\(planID)",
+                            json: ["price_cents": 5900, "features": ["reports"], "limits": ["api_calls": 1000]], token: admin)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.map(\.status) == Array(repeating: 200, count: 10), "\(answers.map(\.text))")
+            #expect(answers.allSatisfy { $0.json["price_cents"] as? Int == 5900 && $0.json["features"] as? [String] == ["reports"] })
+            let prices = stripe.priceIDs(product: product)
+            #expect(prices.count == 2, "one new price, not one per request: \(prices)")
+            let newPrice = try #require(stripe.product(product)?.defaultPrice)
+            #expect(newPrice != oldPrice && prices.contains(newPrice))
+            #expect(stripe.price(newPrice)?.amount == 5900)
+            #expect(stripe.price(oldPrice)?.active == false)
+            let plan = try await system.client.get("/billing/plans/\(planID)").json
+            #expect(plan["price_cents"] as? Int == 5900)
+            #expect(plan["limits"] as? [String: Int] == ["api_calls": 1000])
+        }
+    }
+
     @Test("plan administration is for admins: a user gets 403, nobody 401")
     func adminOnly() async throws {
         try await BillingTestKit.with { system, _ in

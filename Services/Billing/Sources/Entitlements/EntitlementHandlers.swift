@@ -8,6 +8,8 @@ import TollgateServiceKit
 /// as the value Billing writes to their bucket.
 struct EntitlementHandlers: Sendable {
     let database: ServiceDatabase
+    /// The gateways' quota counts.
+    let usage: QuotaUsageState
 
     struct EntitlementResponse: Codable, Sendable {
         /// The code of the plan giving access; nil without one.
@@ -17,7 +19,8 @@ struct EntitlementHandlers: Sendable {
         let limits: [String: Int]
         /// When that access ends.
         let accessUntil: Date?
-        /// What was counted against each limit this period (quota routes).
+        /// What the gateways counted against each limit this period (routes with `quota:`), 0 for a
+        /// limit nothing counted against yet; empty without a plan.
         let usage: [String: Int]
 
         enum CodingKeys: String, CodingKey {
@@ -29,10 +32,15 @@ struct EntitlementHandlers: Sendable {
     func mine(_ request: ServiceRequest, _ principal: Principal) async throws -> ServiceResponse {
         let grants = try await AccessGrant.current(userID: principal.userID, now: Date(), on: database.sql)
         let entitlement = EntitlementOutbox.best(of: grants)
+        var counted: [String: Int] = [:]
+        if let periodEnd = entitlement.accessUntil {
+            counted = usage.usage(user: principal.userID.lowercased, periodEnd: periodEnd)
+            for name in entitlement.limits.keys where counted[name] == nil { counted[name] = 0 }
+        }
         return .json(
             200,
             EntitlementResponse(
                 plan: entitlement.plan, tier: entitlement.tier, features: entitlement.features, limits: entitlement.limits,
-                accessUntil: entitlement.accessUntil.map { Date(timeIntervalSince1970: TimeInterval($0)) }, usage: [:]))
+                accessUntil: entitlement.accessUntil.map { Date(timeIntervalSince1970: TimeInterval($0)) }, usage: counted))
     }
 }

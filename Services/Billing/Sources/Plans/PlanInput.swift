@@ -1,4 +1,5 @@
 import Foundation
+import TollgateContracts
 import TollgateServiceKit
 
 /// The body of `POST /billing/plans` and `PATCH /billing/plans/{id}`: every field optional here,
@@ -25,7 +26,7 @@ struct PlanInput: Codable, Sendable {
     /// At most this many features, and this many limits, per plan.
     static let mostEntries = 50
     /// The largest limit (a trillion: beyond any count a gateway keeps, far from overflow).
-    static let largestLimit = 1_000_000_000_000
+    static let largestLimit = QuotaUsageKey.maxCount
 
     /// Checks the fields present (and, when creating, that the required ones are). `tiers` are the
     /// deployment's plan tiers (`TOLLGATE_PLAN_TIERS`).

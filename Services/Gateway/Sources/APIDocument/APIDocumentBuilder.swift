@@ -82,6 +82,13 @@ struct APIDocumentBuilder {
             answers.append(.error(403, "Your plan does not include \(feature)"))
         }
         if route.policy != nil { answers.append(.error(429, "Too many requests; retry later", headers: ["Retry-After"])) }
+        if let quota = route.quota {
+            answers.append(.error(402, "This feature needs an active subscription"))
+            answers.append(.error(403, "Your plan does not include \(quota)"))
+            answers.append(
+                .error(429, "Your plan's \(quota) for this period are used up", headers: ["Retry-After", "Quota-Limit", "Quota-Remaining", "Quota-Reset"]))
+            answers.append(.error(503, "Quota counts are not available yet; retry shortly", headers: ["Retry-After"]))
+        }
         if route.refreshCookie {
             answers.append(.error(403, "Cross-site request refused: send an allowed Origin or Content-Type: application/json"))
         }

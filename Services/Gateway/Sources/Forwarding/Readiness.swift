@@ -9,6 +9,7 @@ public struct Readiness: Sendable {
     let connection: NatsConnection
     let tokens: TokenState
     let entitlements: EntitlementState
+    let quotas: QuotaCounter
     let subjects: Subjects
     let services: [ServiceName]
     let timeout: Duration
@@ -16,7 +17,7 @@ public struct Readiness: Sendable {
     public struct Report: Encodable, Sendable {
         public let ready: Bool
         public let nats: String
-        /// Signing keys, revocations and entitlements read from NATS at least once.
+        /// Signing keys, revocations, entitlements and quota counts read from NATS at least once.
         public let sharedState: String
         /// Each bucket the gateway reads: `ok` when JetStream answered for it (a leader holds it),
         /// `unavailable` otherwise.
@@ -25,7 +26,7 @@ public struct Readiness: Sendable {
     }
 
     public func check() async -> Report {
-        let loaded = SharedBuckets.judgingTokens(subjects).allSatisfy(tokens.isLoaded) && entitlements.isLoaded
+        let loaded = SharedBuckets.judgingTokens(subjects).allSatisfy(tokens.isLoaded) && entitlements.isLoaded && quotas.isLoaded
         let buckets = SharedBuckets.readByGateways(subjects)
         guard connection.isConnected else {
             return Report(

@@ -26,6 +26,8 @@ public struct GatewayRoute: Sendable {
     public let tier: Int?
     /// A feature the caller's plan must list, if the route names one.
     public let feature: String?
+    /// A limit of the caller's plan each call counts against, if the route names one.
+    public let quota: String?
     /// Acts on the refresh cookie: cross-site requests are refused (`RefreshCookieGuard`).
     public let refreshCookie: Bool
     let segments: [Segment]
@@ -43,9 +45,10 @@ public struct GatewayRoute: Sendable {
     init(
         method: String, path: String, subject: String, access: Endpoint.Access, policy: RateLimitPolicy?,
         timeout: Duration, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false,
-        feature: String? = nil
+        feature: String? = nil, quota: String? = nil
     ) {
         self.feature = feature
+        self.quota = quota
         self.method = method
         self.path = path
         self.subject = subject
@@ -86,7 +89,7 @@ public struct RouteTable: Sendable {
         func add(
             _ where_: String, method: String, path: String, subject: String, access: Endpoint.Access, rateLimit: String?,
             timeoutSeconds: Double?, tier: Int?, refreshCookie: Bool, upstream: Upstream? = nil, forwardAuthorization: Bool = false,
-            feature: String? = nil
+            feature: String? = nil, quota: String? = nil
         ) {
             if method.isEmpty || !method.allSatisfy({ $0.isLetter }) { problems.append("\(where_): bad method") }
             guard path.hasPrefix("/") else {
@@ -109,11 +112,13 @@ public struct RouteTable: Sendable {
             }
             let seconds = timeoutSeconds ?? file.requestTimeoutSeconds
             if !(0.05...300).contains(seconds) { problems.append("\(where_): timeout must be 0.05 to 300 seconds") }
-            if let feature {
-                if access == .public { problems.append("\(where_): feature needs auth user or admin") }
-                let valid = (1...64).contains(feature.count)
-                    && feature.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
-                if !valid { problems.append("\(where_): feature must be 1 to 64 lower-case letters, digits, - or _") }
+            // A plan's feature and limit names: 1 to 64 lower-case letters, digits, - or _.
+            for (field, name) in [("feature", feature), ("quota", quota)] {
+                guard let name else { continue }
+                if access == .public { problems.append("\(where_): \(field) needs auth user or admin") }
+                let valid = (1...64).contains(name.count)
+                    && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
+                if !valid { problems.append("\(where_): \(field) must be 1 to 64 lower-case letters, digits, - or _") }
             }
             if let tier {
                 if access == .public { problems.append("\(where_): tier needs auth user or admin") }
@@ -123,7 +128,7 @@ public struct RouteTable: Sendable {
                 GatewayRoute(
                     method: method, path: path, subject: subject, access: access, policy: policy,
                     timeout: .milliseconds(Int64(seconds * 1000)), tier: tier, refreshCookie: refreshCookie, upstream: upstream,
-                    forwardAuthorization: forwardAuthorization, feature: feature))
+                    forwardAuthorization: forwardAuthorization, feature: feature, quota: quota))
         }
 
         var overridden = Set<String>()
@@ -135,7 +140,7 @@ public struct RouteTable: Sendable {
                 "overrides.\(key)", method: endpoint.method, path: endpoint.path, subject: "\(subjectPrefix).\(endpoint.subject)",
                 access: endpoint.access, rateLimit: override?.rateLimit ?? endpoint.rateLimit,
                 timeoutSeconds: override?.timeoutSeconds ?? endpoint.timeoutSeconds, tier: override?.tier ?? endpoint.tier,
-                refreshCookie: endpoint.refreshCookie, feature: override?.feature)
+                refreshCookie: endpoint.refreshCookie, feature: override?.feature, quota: override?.quota)
         }
         for key in file.overrides.keys.sorted() where !overridden.contains(key) {
             problems.append("overrides.\(key): no declared route has this method and path")
@@ -167,7 +172,7 @@ public struct RouteTable: Sendable {
                 where_, method: route.method.uppercased(), path: route.path, subject: route.subject.map { "\(subjectPrefix).\($0)" } ?? "",
                 access: route.auth, rateLimit: route.rateLimit, timeoutSeconds: route.timeoutSeconds, tier: route.tier,
                 refreshCookie: route.refreshCookie ?? false, upstream: upstream, forwardAuthorization: route.forwardAuthorization ?? false,
-                feature: route.feature)
+                feature: route.feature, quota: route.quota)
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }
         for (name, policy) in file.policies

@@ -34,16 +34,21 @@ public struct RoutesFile: Decodable, Sendable {
         public var rateLimit: String?
         /// A feature the caller's plan must list.
         public var feature: String?
+        /// A limit of the caller's plan each call counts against, per billing period.
+        public var quota: String?
 
-        public init(tier: Int? = nil, timeoutSeconds: Double? = nil, rateLimit: String? = nil, feature: String? = nil) {
+        public init(
+            tier: Int? = nil, timeoutSeconds: Double? = nil, rateLimit: String? = nil, feature: String? = nil, quota: String? = nil
+        ) {
             self.tier = tier
             self.timeoutSeconds = timeoutSeconds
             self.rateLimit = rateLimit
             self.feature = feature
+            self.quota = quota
         }
 
         enum CodingKeys: String, CodingKey {
-            case tier, feature
+            case tier, feature, quota
             case rateLimit = "rate_limit"
             case timeoutSeconds = "timeout_seconds"
         }
@@ -72,13 +77,17 @@ public struct RoutesFile: Decodable, Sendable {
         public var forwardAuthorization: Bool?
         /// A feature the caller's plan must list (needs `auth: user` or `admin`).
         public var feature: String?
+        /// A limit of the caller's plan each call counts against, per billing period (needs `auth:
+        /// user` or `admin`).
+        public var quota: String?
 
         public init(
             method: String, path: String, subject: String? = nil, upstream: String? = nil, auth: Endpoint.Access,
             rateLimit: String? = nil, timeoutSeconds: Double? = nil, tier: Int? = nil, refreshCookie: Bool? = nil,
-            forwardAuthorization: Bool? = nil, feature: String? = nil
+            forwardAuthorization: Bool? = nil, feature: String? = nil, quota: String? = nil
         ) {
             self.feature = feature
+            self.quota = quota
             self.refreshCookie = refreshCookie
             self.method = method
             self.path = path
@@ -92,7 +101,7 @@ public struct RoutesFile: Decodable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case method, path, subject, upstream, auth, tier, feature
+            case method, path, subject, upstream, auth, tier, feature, quota
             case rateLimit = "rate_limit"
             case timeoutSeconds = "timeout_seconds"
             case refreshCookie = "refresh_cookie"
