@@ -47,6 +47,9 @@ struct UpstreamRouteConfigTests {
             ("- { method: GET, path: /a, upstream: 'http://app', auth: user, quota: 'a.b' }", "quota must be 1 to 64"),
             ("- { method: GET, path: /a, upstream: 'http://app', auth: user, quota: '\(String(repeating: "q", count: 65))' }", "quota must be 1 to 64"),
             ("- { method: GET, path: /a, upstream: 'http://app', auth: user, feature: 'r*' }", "feature must be 1 to 64"),
+            ("- { method: [], path: /a, upstream: 'http://app', auth: user }", "at least one method"),
+            ("- { method: [GET, get], path: /a, upstream: 'http://app', auth: user }", "routed twice"),
+            ("- { method: [GET, 'P O'], path: /a, upstream: 'http://app', auth: user }", "bad method"),
         ]
         for (route, message) in refused {
             do {
@@ -64,6 +67,12 @@ struct UpstreamRouteConfigTests {
               - { method: GET, path: '/api/*', upstream: 'http://app:3000', auth: user, quota: api_calls, feature: api }
             """)
         #expect(table.routes.first?.quota == "api_calls")
+        // A method list is a route per method, alike otherwise.
+        let listed = try Self.table("""
+              - { method: [GET, post, DELETE], path: '/app/*', upstream: 'http://app:3000', auth: user, quota: api_calls }
+            """)
+        #expect(listed.routes.map(\.method) == ["GET", "POST", "DELETE"])
+        #expect(listed.routes.allSatisfy { $0.quota == "api_calls" && $0.path == "/app/*" && $0.upstream?.name == "http://app:3000" })
         #expect(table.routes.first?.feature == "api")
         let shipped = try String(contentsOfFile: TestSystem.repositoryRoot + "/gateway-config/gateway.yaml", encoding: .utf8)
         let file = try RoutesFile.parse(shipped.replacingOccurrences(of: "overrides: {}", with: "overrides: { \"GET /me\": { quota: me_reads } }"))

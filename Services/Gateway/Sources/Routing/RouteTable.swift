@@ -168,11 +168,14 @@ public struct RouteTable: Sendable {
             default:
                 problems.append("\(where_): name either a subject or an upstream")
             }
-            add(
-                where_, method: route.method.uppercased(), path: route.path, subject: route.subject.map { "\(subjectPrefix).\($0)" } ?? "",
-                access: route.auth, rateLimit: route.rateLimit, timeoutSeconds: route.timeoutSeconds, tier: route.tier,
-                refreshCookie: route.refreshCookie ?? false, upstream: upstream, forwardAuthorization: route.forwardAuthorization ?? false,
-                feature: route.feature, quota: route.quota)
+            if route.method.methods.isEmpty { problems.append("\(where_): name at least one method") }
+            for method in route.method.methods {
+                add(
+                    where_, method: method.uppercased(), path: route.path, subject: route.subject.map { "\(subjectPrefix).\($0)" } ?? "",
+                    access: route.auth, rateLimit: route.rateLimit, timeoutSeconds: route.timeoutSeconds, tier: route.tier,
+                    refreshCookie: route.refreshCookie ?? false, upstream: upstream,
+                    forwardAuthorization: route.forwardAuthorization ?? false, feature: route.feature, quota: route.quota)
+            }
         }
         if file.bodyLimit < 0 { problems.append("body_limit must not be negative") }
         for (name, policy) in file.policies

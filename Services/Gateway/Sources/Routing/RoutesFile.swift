@@ -57,7 +57,8 @@ public struct RoutesFile: Decodable, Sendable {
     /// A route the file adds: to a subject some service on the bus answers, or to an HTTP upstream
     /// (the team's own app).
     public struct Route: Decodable, Sendable {
-        public var method: String
+        /// One method, or several (`[GET, POST]`): a route each, alike but for the method.
+        public var method: MethodList
         /// Ends in `/*` on an upstream route to forward everything below it.
         public var path: String
         /// The NATS subject (relative to the prefix); or else `upstream`.
@@ -82,7 +83,7 @@ public struct RoutesFile: Decodable, Sendable {
         public var quota: String?
 
         public init(
-            method: String, path: String, subject: String? = nil, upstream: String? = nil, auth: Endpoint.Access,
+            method: MethodList, path: String, subject: String? = nil, upstream: String? = nil, auth: Endpoint.Access,
             rateLimit: String? = nil, timeoutSeconds: Double? = nil, tier: Int? = nil, refreshCookie: Bool? = nil,
             forwardAuthorization: Bool? = nil, feature: String? = nil, quota: String? = nil
         ) {
@@ -155,6 +156,30 @@ public struct RoutesFile: Decodable, Sendable {
             throw GatewayConfigError(message: "\(source): \(error)")
         }
     }
+}
+
+/// `method: GET` or `method: [GET, POST]`.
+public struct MethodList: Decodable, Sendable, Equatable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let methods: [String]
+
+    public init(_ methods: [String]) {
+        self.methods = methods
+    }
+
+    public init(stringLiteral value: String) {
+        methods = [value]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let one = try? container.decode(String.self) {
+            methods = [one]
+        } else {
+            methods = try container.decode([String].self)
+        }
+    }
+
+    public var description: String { methods.joined(separator: ",") }
 }
 
 /// `auth: none` (or `public`), `user` or `admin`.
