@@ -51,6 +51,13 @@ public struct ServiceRequest: Sendable {
         return copy
     }
 
+    /// Refuses a query parameter holding NUL (422), as a body's strings are: PostgreSQL refuses NUL
+    /// in text, and no parameter of ours needs one.
+    func refuseNUL() throws(ValidationFailure) {
+        guard let (name, _) = query.first(where: { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) }) else { return }
+        throw ValidationFailure(field: name.utf8.contains(0) ? "query" : name, JSONSyntax.Problem.nul.message)
+    }
+
     /// Decodes the JSON body; malformed or mistyped input becomes a `ValidationFailure` (422).
     public func decode<Body: Decodable>(_ type: Body.Type) throws(ValidationFailure) -> Body {
         try JSONBody.decode(type, from: body)

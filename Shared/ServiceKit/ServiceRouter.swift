@@ -155,6 +155,7 @@ public final class ServiceRouter: Service, @unchecked Sendable {
         let deadline = envelope.budget.map { RequestDeadline(clock.instant + $0, clock: clock) }
         let response: ServiceResponse
         do {
+            try request.refuseNUL()
             response = try await RequestDeadline.$current.withValue(deadline) { try await handler(request) }
         } catch is DeadlinePassed {
             logger.info(

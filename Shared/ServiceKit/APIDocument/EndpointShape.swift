@@ -12,14 +12,20 @@ public struct EndpointShape: Sendable, Codable {
 
     public init(query: [QueryParameter] = [], answers: [Answer]) {
         self.query = query
-        self.answers = answers
+        self.answers = Self.refusingNUL(answers, query: query)
     }
 
     public init<Body: APIExample>(query: [QueryParameter] = [], body: Body.Type, answers: [Answer]) {
         self.query = query
         self.body = SchemaEncoder.schema(of: Body.example)
         self.bodyExample = JSONValue(encoding: Body.example)
-        self.answers = answers
+        self.answers = Self.refusingNUL(answers, query: query)
+    }
+
+    /// Every service refuses a query parameter holding NUL with a 422 (`ServiceRequest.refuseNUL`),
+    /// so an endpoint that reads any says so.
+    static func refusingNUL(_ answers: [Answer], query: [QueryParameter]) -> [Answer] {
+        query.isEmpty || answers.contains(where: { $0.status == 422 }) ? answers : answers + [.validation]
     }
 }
 
