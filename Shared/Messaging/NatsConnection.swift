@@ -175,13 +175,16 @@ public final class NatsConnection: @unchecked Sendable {
         }
     }
 
-    /// Finishes in-flight subscriptions and publishes, then closes.
+    /// Finishes in-flight subscriptions and publishes, then closes; at once when the server is
+    /// gone (there is nothing to drain through, and libnats would wait out the timeout: with
+    /// Ctrl-C stopping NATS and the services together, that kept a service past the launcher's grace).
     public func drain(timeout: Duration = .seconds(5)) async {
         events.closing.store(true, ordering: .relaxed)
         let handle = UnsafeSendableHandle(self.handle)
         let milliseconds = timeout.milliseconds
+        let connected = isConnected
         _ = try? await BlockingCalls.run { () throws(NatsError) in
-            if natsConnection_DrainTimeout(handle.pointer, milliseconds) == NATS_OK {
+            if connected && natsConnection_DrainTimeout(handle.pointer, milliseconds) == NATS_OK {
                 // Drain is asynchronous; wait (bounded) until the connection reports closed.
                 let deadline = ContinuousClock.now + .milliseconds(milliseconds)
                 while natsConnection_Status(handle.pointer) != NATS_CONN_STATUS_CLOSED && ContinuousClock.now < deadline {

@@ -139,8 +139,11 @@ public final class ServiceRouter: Service, @unchecked Sendable {
                     }
                 }
             }
-        } onGracefulShutdown: {
-            for (subscription, _) in subscriptions { subscription.drain() }
+        } onGracefulShutdown: { [connection] in
+            // With the server gone there is nothing to drain through: stop at once instead of
+            // waiting out the drain's timeout (the requests already taken still finish).
+            let connected = connection.isConnected
+            for (subscription, _) in subscriptions { connected ? subscription.drain() : subscription.unsubscribe() }
         }
     }
 

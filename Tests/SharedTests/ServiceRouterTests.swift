@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 import TollgateContracts
@@ -70,6 +71,38 @@ struct ServiceRouterTests {
         #expect(Self.status(try await second) == 200)
         // Room again once they finished.
         #expect(Self.status(try await nats.connection.request(nats.subject("slow"), timeout: .seconds(2))) == 200)
+    }
+
+    @Test("with its NATS server gone, a router and its connection stop at once instead of draining through nobody")
+    func stopsWithoutServer() async throws {
+        let server = try NatsServerProcess()
+        try await server.start()
+        defer { server.stop() }
+        let logger = Logger(label: "router-without-server")
+        let connection = try await NatsConnection.connect(server.harnessOptions(name: "router"), logger: logger)
+        let router = ServiceRouter(
+            connection: connection, service: .auth, subjects: Subjects(prefix: "alone"), logger: logger, maxInFlight: 4,
+            clock: TimeSource())
+        router.on("alone.work") { _ in .json(200, ["ok": true]) }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: router)], gracefulShutdownSignals: [], logger: logger))
+        let running = Task { try await group.run() }
+        let answered = try await eventually("the router serving") {
+            try? await connection.request("alone.work", timeout: .milliseconds(200))
+        }
+        #expect(Self.status(answered) == 200)
+
+        server.kill()
+        try await eventually("the connection noticed") { connection.isConnected ? nil : true }
+        let stopping = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        try await running.value
+        let routerStopped = ContinuousClock.now - stopping
+        await connection.drain()
+        let connectionClosed = ContinuousClock.now - stopping
+        // Draining through a server that is gone took the subscriptions' drain timeout (5 s) before.
+        #expect(routerStopped < .seconds(1), "the router stopped after \(routerStopped)")
+        #expect(connectionClosed < .seconds(1), "the connection closed after \(connectionClosed)")
     }
 
     @Test("work a request's caller stopped waiting for is not done, and gets no answer")
