@@ -142,6 +142,7 @@ public final class KeyValueBucket: @unchecked Sendable {
     }
 
     var logger: Logger { jetStream.connection.logger }
+    var isConnected: Bool { jetStream.connection.isConnected }
 
     /// The sequence of the last message the bucket's stream holds (0 when it holds none: after
     /// its entries expired the stream keeps its last sequence but not the message). Blocking.
@@ -223,7 +224,8 @@ public final class KeyValueWatch: AsyncSequence, @unchecked Sendable {
     /// (its owner, `BucketWatch`, opens a new one). Every change is a message of the bucket's stream
     /// and a watch receives each, so the stream's last message is the last one a live watch saw.
     private static func isStalled(_ bucket: KeyValueBucket, seen: UInt64, _ stallWatch: inout DeliveryStallWatch) -> Bool {
-        guard let stored = bucket.lastStoredSequence() else {
+        // Disconnected, the answer could only be a timeout, holding this thread (and a stop) that long.
+        guard bucket.isConnected, let stored = bucket.lastStoredSequence() else {
             stallWatch.unreadable(now: .now)
             return false
         }
@@ -244,9 +246,12 @@ public final class KeyValueWatch: AsyncSequence, @unchecked Sendable {
     deinit { state.stop() }
 }
 
-/// The watcher is stopped by any thread but destroyed only by the thread reading it, once.
+/// The watcher is stopped by any thread, which only marks it: the thread reading it notices within
+/// one read (500 ms), then stops and destroys it, once. Stopping a watch deletes its consumer on the
+/// server, a request that waits out JetStream's timeout when the server is gone; done by the reading
+/// thread, it holds up no one (it used to hold a service's shutdown 5 s per watch).
 private final class WatcherState: @unchecked Sendable {
-    private enum Phase { case running, stopped, destroyed }
+    private enum Phase { case running, stopping, destroyed }
     private let watcher: OpaquePointer
     private let phase = Mutex<Phase>(.running)
 
@@ -258,19 +263,19 @@ private final class WatcherState: @unchecked Sendable {
 
     func stop() {
         phase.withLock { phase in
-            guard phase == .running else { return }
-            phase = .stopped
-            kvWatcher_Stop(watcher)
+            if phase == .running { phase = .stopping }
         }
     }
 
+    /// Called by the reading thread alone, when it is done reading.
     func destroy() {
-        phase.withLock { phase in
-            guard phase != .destroyed else { return }
-            if phase == .running { kvWatcher_Stop(watcher) }
-            phase = .destroyed
-            kvWatcher_Destroy(watcher)
+        let first = phase.withLock { phase in
+            defer { phase = .destroyed }
+            return phase != .destroyed
         }
+        guard first else { return }
+        kvWatcher_Stop(watcher)
+        kvWatcher_Destroy(watcher)
     }
 }
 

@@ -181,6 +181,11 @@ public final class PullConsumer: AsyncSequence, @unchecked Sendable {
     /// Reads the consumer's state and, when the watch calls it stalled, asks JetStream to move the
     /// consumer's leadership to another replica. Runs on the fetch thread: it has nothing else to do.
     private func lookForStall(_ watch: inout DeliveryStallWatch) {
+        // Disconnected, the answer could only be a timeout, holding this thread (and a stop) that long.
+        guard jetStream.connection.isConnected else {
+            watch.unreadable(now: .now)
+            return
+        }
         var info: UnsafeMutablePointer<jsConsumerInfo>? = nil
         var errorCode = jsErrCode(0)
         let status = js_GetConsumerInfo(&info, jetStream.context, settings.stream, settings.durableName, nil, &errorCode)

@@ -136,6 +136,31 @@ struct NatsCoreTests {
         await lost.drain(timeout: .milliseconds(100))
     }
 
+    @Test("a bucket watch whose server is gone stops at once: deleting its consumer there is left to its own thread")
+    func watchStopsWithoutServer() async throws {
+        let server = try NatsServerProcess()
+        try await server.start()
+        let connection = try await NatsConnection.connect(server.harnessOptions(name: "watcher"), logger: Logger(label: "nats-test"))
+        let bucket = try await connection.jetStream().keyValue(KeyValueSettings(bucket: "orphan"))
+        try await bucket.put("a", Data("1".utf8))
+        let watch = try await bucket.watchAll()
+        let caughtUp = AsyncStream.makeStream(of: Void.self)
+        let reading = Task {
+            for await update in watch where update == .caughtUp { caughtUp.continuation.yield() }
+        }
+        var signals = caughtUp.stream.makeAsyncIterator()
+        _ = await signals.next()
+        server.kill()
+        try await eventually("the connection noticed") { connection.isConnected ? nil : true }
+        let stopping = ContinuousClock.now
+        reading.cancel()
+        await reading.value
+        let stopped = ContinuousClock.now - stopping
+        // Stopping it there and then waited out JetStream's 5 s timeout for the consumer's deletion.
+        #expect(stopped < .seconds(1), "the watch stopped after \(stopped)")
+        await connection.drain(timeout: .milliseconds(100))
+    }
+
     @Test("a subscription drained after its server is gone still ends, within the drain timeout")
     func drainWithoutServer() async throws {
         let server = try NatsServerProcess()
