@@ -178,7 +178,7 @@ public final class KeyValueWatch: AsyncSequence, @unchecked Sendable {
 
     init(watcher: OpaquePointer, bucket: KeyValueBucket) {
         self.bucket = bucket
-        let state = WatcherState(watcher)
+        let state = WatcherState(watcher, isConnected: { [bucket] in bucket.isConnected })
         self.state = state
         let (stream, continuation) = AsyncStream<KeyValueUpdate>.makeStream()
         self.stream = stream
@@ -246,35 +246,53 @@ public final class KeyValueWatch: AsyncSequence, @unchecked Sendable {
     deinit { state.stop() }
 }
 
-/// The watcher is stopped by any thread, which only marks it: the thread reading it notices within
-/// one read (500 ms), then stops and destroys it, once. Stopping a watch deletes its consumer on the
-/// server, a request that waits out JetStream's timeout when the server is gone; done by the reading
-/// thread, it holds up no one (it used to hold a service's shutdown 5 s per watch).
+/// The watcher is stopped by any thread but destroyed only by the thread reading it, once. Stopping
+/// it deletes its consumer on the server: connected, a round trip, done at once (so it is gone before
+/// the connection drains); with the server gone, a request that waits out JetStream's timeout, so
+/// the stop only marks it and the reading thread, noticing within one read (500 ms), does it there
+/// (on the stopping thread it held a service's shutdown 5 s per watch).
 private final class WatcherState: @unchecked Sendable {
-    private enum Phase { case running, stopping, destroyed }
+    private enum Phase {
+        case running
+        /// Marked stopped; libnats not yet told.
+        case stopping
+        case stopped
+        case destroyed
+    }
     private let watcher: OpaquePointer
+    private let isConnected: @Sendable () -> Bool
     private let phase = Mutex<Phase>(.running)
 
-    init(_ watcher: OpaquePointer) { self.watcher = watcher }
+    init(_ watcher: OpaquePointer, isConnected: @escaping @Sendable () -> Bool) {
+        self.watcher = watcher
+        self.isConnected = isConnected
+    }
 
     var activeWatcher: UnsafeSendableHandle? {
         phase.withLock { $0 == .running ? UnsafeSendableHandle(watcher) : nil }
     }
 
     func stop() {
+        let connected = isConnected()
         phase.withLock { phase in
-            if phase == .running { phase = .stopping }
+            guard phase == .running else { return }
+            if connected {
+                kvWatcher_Stop(watcher)
+                phase = .stopped
+            } else {
+                phase = .stopping
+            }
         }
     }
 
     /// Called by the reading thread alone, when it is done reading.
     func destroy() {
-        let first = phase.withLock { phase in
+        let before = phase.withLock { phase in
             defer { phase = .destroyed }
-            return phase != .destroyed
+            return phase
         }
-        guard first else { return }
-        kvWatcher_Stop(watcher)
+        guard before != .destroyed else { return }
+        if before != .stopped { kvWatcher_Stop(watcher) }
         kvWatcher_Destroy(watcher)
     }
 }
